@@ -1,0 +1,14 @@
+"""Async test toolkit for Django REST framework."""
+
+from __future__ import annotations
+
+from .client import AsyncAPIClient
+from .factory import AsyncAPIRequestFactory, force_authenticate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AsyncAPIClient",
+    "AsyncAPIRequestFactory",
+    "force_authenticate",
+]

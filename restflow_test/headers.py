@@ -1,0 +1,192 @@
+"""WSGI-style request keys -> one ASGI scope.
+
+Django's test tooling describes a request as a WSGI environ (``HTTP_AUTHORIZATION``,
+``CONTENT_TYPE``, ``SERVER_NAME`` ...). DRF users write their tests that way, so we
+accept those keys everywhere and translate them ourselves into an ASGI scope, instead
+of handing them to Django's ``AsyncRequestFactory`` (which turns ``HTTP_X`` into an
+``HTTP_HTTP_X`` header on some releases and drops it on others).
+
+The request is described by *layers* of environ keys, weakest first; a later layer
+replaces a key of an earlier one, so every header has exactly one value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from django.http.request import HttpHeaders
+
+__all__ = ["build_scope", "headers_to_environ", "validate_environ_keys"]
+
+# RFC 9110 token characters, which is what a header field name may hold.
+_TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_FORBIDDEN_VALUE_CHARS = ("\r", "\n", "\x00")
+
+# Environ keys that describe the request rather than a header. They map onto parts
+# of the ASGI scope; anything else that is not ``HTTP_*``/``CONTENT_*`` is copied
+# into ``request.META`` as it is, as a WSGI server would.
+_SCOPE_KEYS = frozenset(
+    {
+        "REQUEST_METHOD",
+        "PATH_INFO",
+        "SCRIPT_NAME",
+        "QUERY_STRING",
+        "SERVER_NAME",
+        "SERVER_PORT",
+        "REMOTE_ADDR",
+        "REMOTE_PORT",
+        "HTTPS",
+        "wsgi.url_scheme",
+    }
+)
+_UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+
+
+def header_name(key: str) -> str | None:
+    """The HTTP header name for a WSGI environ key, or ``None`` if it is not one."""
+    if key in _UNPREFIXED:
+        return _UNPREFIXED[key]
+    if key.startswith("HTTP_"):
+        return key[5:].lower().replace("_", "-")
+    return None
+
+
+def check_header(name: str, value: object, *, given_as: str) -> str:
+    """Return ``value`` as a str if it can go on the wire, else raise ``ValueError``."""
+    if not name or not _TOKEN_RE.match(name):
+        raise ValueError(
+            f"{given_as!r} is not a valid HTTP header name: a header name must be "
+            "non-empty and made of letters, digits and '-'. Example: "
+            "`HTTP_X_API_KEY=...` or `headers={'X-Api-Key': ...}`."
+        )
+    if not isinstance(value, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            raise ValueError(
+                f"The value of header {given_as!r} must be a str, not "
+                f"{type(value).__name__}: pass `{given_as}=str(value)`."
+            )
+    if any(char in value for char in _FORBIDDEN_VALUE_CHARS):
+        raise ValueError(
+            f"The value of header {given_as!r} contains a line break or NUL, which "
+            "cannot be sent in an HTTP header: remove it from the value."
+        )
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"The value of header {given_as!r} has characters outside latin-1, which "
+            "HTTP headers cannot carry: percent-encode or base64-encode the value."
+        ) from None
+    return value
+
+
+def headers_to_environ(headers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Translate ``headers={"Authorization": ...}`` into environ keys, validating names."""
+    if not headers:
+        return {}
+    environ = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _TOKEN_RE.match(name):
+            raise ValueError(
+                f"{name!r} is not a valid HTTP header name: `headers=` takes HTTP names "
+                "such as 'Authorization' or 'X-Api-Key'."
+            )
+        environ[HttpHeaders.to_wsgi_name(name)] = value
+    return environ
+
+
+def validate_environ_keys(environ: Mapping[str, Any], *, where: str) -> None:
+    """Reject keys that are not environ-style (``credentials()`` only takes headers)."""
+    for key in environ:
+        if not (key.startswith("HTTP_") or key.startswith("CONTENT_")):
+            hint = ""
+            if "-" in key or key[:1].islower():
+                hint = f" Did you mean `HTTP_{key.upper().replace('-', '_')}`?"
+            raise ValueError(
+                f"{where} got {key!r}: keys must be WSGI-style header names that start "
+                f"with `HTTP_` or `CONTENT_`, as in `HTTP_AUTHORIZATION='Token ...'`.{hint}"
+            )
+
+
+def _merge(layers: Iterable[Mapping[str, Any] | None]) -> dict[str, Any]:
+    environ: dict[str, Any] = {}
+    for layer in layers:
+        if layer:
+            environ.update(layer)
+    return environ
+
+
+def build_scope(
+    method: str,
+    path: str,
+    *,
+    body: bytes,
+    secure: bool,
+    layers: Iterable[Mapping[str, Any] | None],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build an ASGI HTTP scope from a path and environ layers (weakest first).
+
+    Return ``(scope, meta)``: ``meta`` holds the environ keys that have no place in an
+    ASGI scope (``REMOTE_USER`` and the like); the caller copies them into
+    ``request.META`` once the request exists.
+    """
+    parsed = urlsplit(str(path))
+    environ = _merge(layers)
+
+    scheme = "https" if secure else "http"
+    if environ.get("HTTPS") == "on":
+        scheme = "https"
+    scheme = environ.get("wsgi.url_scheme", scheme)
+    default_port = "443" if scheme == "https" else "80"
+    server_name = str(environ.get("SERVER_NAME", "testserver"))
+    server_port = str(environ.get("SERVER_PORT", default_port))
+
+    if "QUERY_STRING" in environ and environ["QUERY_STRING"] not in ("", None):
+        query_string = str(environ["QUERY_STRING"])
+    else:
+        query_string = parsed.query
+
+    if "HTTP_HOST" not in environ:
+        host = server_name if server_port == default_port else f"{server_name}:{server_port}"
+        environ["HTTP_HOST"] = host
+    if body and "CONTENT_LENGTH" not in environ:
+        environ["CONTENT_LENGTH"] = str(len(body))
+
+    headers: list[tuple[bytes, bytes]] = []
+    meta: dict[str, Any] = {}
+    for key, value in environ.items():
+        name = header_name(key)
+        if name is None:
+            if key not in _SCOPE_KEYS:
+                meta[key] = value
+            continue
+        if value is None:  # a layer may remove a weaker layer's header
+            continue
+        value = check_header(name, value, given_as=key)
+        headers.append((name.encode("latin-1"), value.encode("latin-1")))
+
+    path_info = unquote(environ.get("PATH_INFO", parsed.path) or "/")
+    script_name = str(environ.get("SCRIPT_NAME", ""))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": str(environ.get("REQUEST_METHOD", method)).upper(),
+        "scheme": scheme,
+        "path": script_name + path_info,
+        "raw_path": quote(script_name + path_info).encode("latin-1"),
+        "root_path": script_name,
+        "query_string": query_string.encode("utf-8"),
+        "headers": headers,
+        "server": (server_name, int(server_port)),
+        "client": (
+            str(environ.get("REMOTE_ADDR", "127.0.0.1")),
+            int(environ.get("REMOTE_PORT", 0)),
+        ),
+    }
+    return scope, meta

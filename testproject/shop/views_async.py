@@ -1,0 +1,108 @@
+"""Async views (adrf): the same API, written for an async stack."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from adrf.views import APIView
+from django.core.cache import cache
+from django.http import Http404, StreamingHttpResponse
+from rest_framework import permissions, status
+from rest_framework.response import Response
+
+from .echo import describe
+from .models import Product
+from .serializers import ProductSerializer
+from .signals import PRODUCT_LIST_CACHE_KEY
+
+
+async def _products() -> list[dict]:
+    products = [p async for p in Product.objects.select_related("owner")]
+    return ProductSerializer(products, many=True).data
+
+
+class AsyncProductList(APIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    async def get(self, request):
+        return Response(await _products())
+
+    async def post(self, request):
+        serializer = ProductSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        product = await Product.objects.acreate(
+            owner=request.user, **serializer.validated_data
+        )
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class AsyncProductDetail(APIView):
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+
+    async def _get_product(self, pk: int) -> Product:
+        try:
+            return await Product.objects.select_related("owner").aget(pk=pk)
+        except Product.DoesNotExist:
+            raise Http404 from None
+
+    async def get(self, request, pk: int):
+        return Response(ProductSerializer(await self._get_product(pk)).data)
+
+    async def patch(self, request, pk: int):
+        product = await self._get_product(pk)
+        if product.owner_id != request.user.id:
+            return Response({"detail": "Not your product."}, status=403)
+        serializer = ProductSerializer(product, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        for field, value in serializer.validated_data.items():
+            setattr(product, field, value)
+        await product.asave()
+        return Response(ProductSerializer(product).data)
+
+    async def delete(self, request, pk: int):
+        product = await self._get_product(pk)
+        await product.adelete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CachedProductList(APIView):
+    """The product list served from the cache; writes drop it on commit."""
+
+    permission_classes = [permissions.AllowAny]
+
+    async def get(self, request):
+        cached = await cache.aget(PRODUCT_LIST_CACHE_KEY)
+        if cached is None:
+            cached = await _products()
+            await cache.aset(PRODUCT_LIST_CACHE_KEY, cached)
+            return Response(cached, headers={"X-Cache": "miss"})
+        return Response(cached, headers={"X-Cache": "hit"})
+
+
+async def export_events(request):
+    """Server-sent events streamed from an async generator (a plain Django view)."""
+
+    async def events() -> AsyncIterator[str]:
+        async for product in Product.objects.order_by("id"):
+            payload = {"id": product.id, "name": product.name}
+            yield f"event: product\ndata: {json.dumps(payload)}\n\n"
+            await asyncio.sleep(0)
+        yield "event: end\ndata: {}\n\n"
+
+    return StreamingHttpResponse(events(), content_type="text/event-stream")
+
+
+class AsyncEchoView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    async def get(self, request):
+        return Response(describe(request, request.user))
+
+    post = put = patch = delete = options = get
+
+
+class AsyncBoomView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    async def get(self, request):
+        raise RuntimeError("boom from an async view")

@@ -1,0 +1,78 @@
+"""Plain (sync) DRF views: what most projects have today."""
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.http import StreamingHttpResponse
+from rest_framework import parsers, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .echo import describe
+from .models import Product
+from .permissions import IsOwnerOrReadOnly
+from .serializers import ProductSerializer, UploadSerializer
+
+
+class ProductViewSet(viewsets.ModelViewSet):
+    queryset = Product.objects.select_related("owner")
+    serializer_class = ProductSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsOwnerOrReadOnly]
+
+    def perform_create(self, serializer: ProductSerializer) -> None:
+        serializer.save(owner=self.request.user)
+
+    @action(detail=False, url_path="export", url_name="export")
+    def export(self, request):
+        """CSV export streamed from a sync generator that queries the database."""
+
+        def rows() -> Iterator[str]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(["id", "name", "price"])
+            for product in Product.objects.iterator():
+                writer.writerow([product.id, product.name, product.price])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+            yield buffer.getvalue()
+
+        return StreamingHttpResponse(rows(), content_type="text/csv")
+
+
+class EchoView(APIView):
+    """Reports what arrived: headers, host, body, user. Any method."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        return Response(describe(request, request.user))
+
+    post = put = patch = delete = options = get
+
+
+class UploadView(APIView):
+    parser_classes = [parsers.MultiPartParser]
+    permission_classes = [permissions.IsAuthenticated]
+
+    def post(self, request):
+        serializer = UploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        return Response(
+            {
+                "name": upload.name,
+                "size": upload.size,
+                "tags": serializer.validated_data.get("tags", []),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class BoomView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        raise RuntimeError("boom from a sync view")
