@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from .client import AsyncAPIClient
 from .factory import AsyncAPIRequestFactory, force_authenticate
+from .testcases import (
+    AsyncAPISimpleTestCase,
+    AsyncAPITestCase,
+    AsyncAPITransactionTestCase,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncAPIClient",
     "AsyncAPIRequestFactory",
+    "AsyncAPISimpleTestCase",
+    "AsyncAPITestCase",
+    "AsyncAPITransactionTestCase",
     "force_authenticate",
 ]

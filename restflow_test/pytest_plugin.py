@@ -1,0 +1,92 @@
+"""pytest plugin: fixtures, and database isolation that holds for ``async def`` tests.
+
+Loaded through the ``pytest11`` entry point. The problem it solves: pytest-asyncio runs
+a coroutine test on the main thread's event loop, so the ORM's ``sync_to_async`` calls
+(from the test, from async fixtures, and from views reached through an async client)
+go to asgiref's single-thread executor, whose own database connection is in
+autocommit: rows are committed and leak into later tests, and views do not see rows
+that fixtures created inside the test transaction.
+
+The fix: for the duration of each database test, the executor's thread uses the main
+thread's connection objects, the ones that hold pytest-django's test transaction.
+Only one thread runs database code at a time (the event loop thread never does), so
+sharing the connection is safe.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from .client import forgotten_await_message, take_never_awaited
+from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
+    admin_async_api_client,
+    async_api_client,
+    async_api_rf,
+    async_assert_num_queries,
+    async_capture_on_commit_callbacks,
+)
+
+HAS_PYTEST_DJANGO = importlib.util.find_spec("pytest_django") is not None
+MISSING_PYTEST_DJANGO = (
+    "restflow-test's pytest plugin needs pytest-django: install it with "
+    "`pip install 'restflow-test[pytest]'` (or `pip install pytest-django`)."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "restflow_share_db_connections",
+        "Share the test's database connections with asgiref's sync_to_async thread "
+        "in async tests (restflow-test's isolation fix). Default: true.",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    wants_django = bool(os.environ.get("DJANGO_SETTINGS_MODULE")) or bool(
+        config.getini("DJANGO_SETTINGS_MODULE") if HAS_PYTEST_DJANGO else False
+    )
+    if not HAS_PYTEST_DJANGO and wants_django:
+        raise pytest.UsageError(MISSING_PYTEST_DJANGO)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Fail a test that called an async client method without awaiting it."""
+    take_never_awaited()
+    result = yield
+    calls = take_never_awaited()
+    if calls:
+        raise AssertionError(forgotten_await_message(calls))
+    return result
+
+
+def _uses_database(request: pytest.FixtureRequest) -> bool:
+    return (
+        request.node.get_closest_marker("django_db") is not None
+        or "_django_db_helper" in request.fixturenames
+    )
+
+
+@pytest.fixture(autouse=True)
+def _restflow_share_db_connections(request: pytest.FixtureRequest) -> Generator[None]:
+    """Give sync_to_async's thread the test's connections (see the module docstring)."""
+    if (
+        not HAS_PYTEST_DJANGO
+        or not request.config.getini("restflow_share_db_connections")
+        or not _uses_database(request)
+    ):
+        yield
+        return
+    # Make sure the test transaction exists before sharing its connections.
+    request.getfixturevalue("_django_db_helper")
+    from .sharing import share_connections_with_executor
+
+    with share_connections_with_executor():
+        yield

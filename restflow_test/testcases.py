@@ -1,0 +1,218 @@
+"""The test-case bases: Django's, with ``AsyncAPIClient`` and an async lifecycle."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from asgiref.sync import async_to_sync
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import SimpleTestCase, TestCase, TransactionTestCase
+
+from .client import AsyncAPIClient, forgotten_await_message, take_never_awaited
+from .db import CaptureOnCommit, CountQueries
+
+__all__ = [
+    "AsyncAPISimpleTestCase",
+    "AsyncAPITestCase",
+    "AsyncAPITransactionTestCase",
+]
+
+_MUST_BE_ASYNC = ("asyncSetUp", "asyncTearDown", "asetUpTestData")
+_ASYNC_TWIN = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown",
+               "setUpTestData": "asetUpTestData"}
+_MUST_BE_SYNC = ("setUp", "tearDown", "setUpTestData", "setUpClass", "tearDownClass")
+
+
+class AsyncLifecycleMixin:
+    """``asyncSetUp``/``asyncTearDown`` in the same event loop as the async test."""
+
+    client_class = AsyncAPIClient
+    async_client_class = AsyncAPIClient
+    client: AsyncAPIClient
+    async_client: AsyncAPIClient
+    _testMethodName: str
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in _MUST_BE_ASYNC:
+            method = inspect.getattr_static(cls, name, None)
+            function = getattr(method, "__func__", method)
+            if function is not None and not inspect.iscoroutinefunction(function):
+                raise TypeError(
+                    f"{cls.__name__}.{name} must be defined with `async def`: make it "
+                    "async, or put sync code in "
+                    f"`{ {v: k for k, v in _ASYNC_TWIN.items()}[name]}` instead."
+                )
+        for name in _MUST_BE_SYNC:
+            function = getattr(inspect.getattr_static(cls, name, None), "__func__", None)
+            function = function or cls.__dict__.get(name)
+            if function is not None and inspect.iscoroutinefunction(function):
+                async_name = _ASYNC_TWIN.get(name)
+                fix = (f"rename it to `{async_name}`" if async_name
+                       else "make it sync")
+                raise TypeError(
+                    f"{cls.__name__}.{name} is `async def`, but unittest calls it "
+                    f"without awaiting it: {fix}."
+                )
+        cls._check_asetUpTestData()
+
+    @classmethod
+    def _check_asetUpTestData(cls) -> None:
+        if "asetUpTestData" not in cls.__dict__:
+            return
+        if not getattr(cls, "_supports_asetUpTestData", False):
+            raise TypeError(
+                f"{cls.__name__}.asetUpTestData only runs on AsyncAPITestCase, whose "
+                "class transaction rolls that data back: subclass AsyncAPITestCase, or "
+                "create the data in asyncSetUp."
+            )
+        if not isinstance(cls.__dict__["asetUpTestData"], classmethod):
+            raise TypeError(
+                f"{cls.__name__}.asetUpTestData must be a classmethod: add "
+                "`@classmethod` above `async def asetUpTestData(cls)`."
+            )
+
+    async def asyncSetUp(self) -> None:
+        """Async set-up, run in the test's event loop before an async test."""
+
+    async def asyncTearDown(self) -> None:
+        """Async tear-down, run in the test's event loop after an async test."""
+
+    def _wrap_test_method(self) -> None:
+        name = self._testMethodName
+        method: Callable[[], Any] = getattr(self, name)
+        if getattr(method, "_restflow_wrapped", False):
+            return
+        if inspect.iscoroutinefunction(method):
+            async def run_async() -> None:
+                take_never_awaited()
+                await self.asyncSetUp()
+                try:
+                    await method()
+                finally:
+                    await self.asyncTearDown()
+                self._fail_on_never_awaited()
+
+            wrapped: Any = async_to_sync(run_async)
+        else:
+            def wrapped() -> None:
+                take_never_awaited()
+                async_to_sync(self.asyncSetUp)()
+                try:
+                    method()
+                finally:
+                    async_to_sync(self.asyncTearDown)()
+                self._fail_on_never_awaited()
+
+        wrapped._restflow_wrapped = True
+        setattr(self, name, wrapped)
+
+    def _fail_on_never_awaited(self) -> None:
+        calls = take_never_awaited()
+        if calls:
+            raise AssertionError(forgotten_await_message(calls))
+
+    def __call__(self, result: Any = None) -> Any:
+        self._wrap_test_method()
+        return super().__call__(result)  # type: ignore[misc]
+
+    def debug(self) -> None:
+        self._wrap_test_method()
+        super().debug()  # type: ignore[misc]
+
+
+class AsyncDatabaseAssertionsMixin:
+    """Query counting and on_commit capture on the connection the test really uses."""
+
+    _main_connections: dict[str, Any]
+
+    def _pre_setup(self) -> None:
+        super()._pre_setup()  # type: ignore[misc]
+        # _pre_setup runs in the test's main thread: the thread whose connections the
+        # awaited ORM calls and the client's views come back to.
+        self._main_connections = {alias: connections[alias] for alias in connections}
+
+    def _connection(self, using: str) -> Any:
+        return self._main_connections[using]
+
+    def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]]], None]:
+        def check(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
+            listing = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(queries, 1))
+            self.assertEqual(  # type: ignore[attr-defined]
+                executed, expected,
+                f"{executed} queries executed on {using!r}, {expected} expected\n"
+                f"Captured queries were:\n{listing}",
+            )
+        return check
+
+    def assertNumQueries(self, num: int, func: Callable[..., Any] | None = None,
+                         *args: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> Any:
+        """Like Django's, and also works in ``async def`` tests (``with`` form)."""
+        context = CountQueries(self._connection(using), num, self._check_count(using))
+        if func is None:
+            return context
+        with context:
+            func(*args, **kwargs)
+        return None
+
+    def aassertNumQueries(self, num: int, *, using: str = DEFAULT_DB_ALIAS) -> CountQueries:
+        """``async with self.aassertNumQueries(n):`` counts awaited ORM calls and views."""
+        return CountQueries(self._connection(using), num, self._check_count(using))
+
+
+class AsyncAPISimpleTestCase(AsyncLifecycleMixin, SimpleTestCase):
+    """No database access; ``self.client`` is an :class:`AsyncAPIClient`."""
+
+    def acaptureOnCommitCallbacks(self, **kwargs: Any) -> Any:
+        raise TypeError(
+            "AsyncAPISimpleTestCase has no database, so there are no on_commit callbacks "
+            "to capture: use AsyncAPITestCase."
+        )
+
+
+class AsyncAPITransactionTestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin,
+                                  TransactionTestCase):
+    """Real commits, tables flushed after each test; ``on_commit`` callbacks run."""
+
+    def captureOnCommitCallbacks(self, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"{type(self).__name__} commits for real, so on_commit callbacks run at "
+            "commit and there is nothing to capture: assert their effect instead, or "
+            "use AsyncAPITestCase to capture them."
+        )
+
+    acaptureOnCommitCallbacks = captureOnCommitCallbacks
+
+
+class AsyncAPITestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin, TestCase):
+    """Each test in a transaction rolled back at its end; the fast default.
+
+    ``on_commit`` callbacks do not run unless captured with
+    ``captureOnCommitCallbacks(execute=True)`` or ``acaptureOnCommitCallbacks``.
+    Class-level data can be created with ``@classmethod async def asetUpTestData``.
+    """
+
+    _supports_asetUpTestData: ClassVar[bool] = True
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        asetup = getattr(cls, "asetUpTestData", None)
+        if asetup is not None:
+            async_to_sync(asetup)()
+
+    def captureOnCommitCallbacks(  # type: ignore[override]
+        self, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
+    ) -> CaptureOnCommit:
+        """Capture on_commit callbacks; works in sync and ``async def`` tests."""
+        return CaptureOnCommit(self._connection(using), execute=execute)
+
+    def acaptureOnCommitCallbacks(
+        self, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
+    ) -> CaptureOnCommit:
+        """``async with`` form; executed callbacks may query the database."""
+        return CaptureOnCommit(self._connection(using), execute=execute)
+
+
