@@ -89,7 +89,7 @@ def _render(data: Any, format: str) -> tuple[bytes, str]:
         _check_multipart(data)
     try:
         rendered = renderer.render(data)
-    except (TypeError, ValueError) as exc:
+    except Exception as exc:  # any renderer failure gets the same explanation
         raise ValueError(
             f"The {format!r} renderer ({type(renderer).__name__}) cannot encode this "
             f"data: {exc}. Convert the values to types it can render, or send "
@@ -101,12 +101,6 @@ def _render(data: Any, format: str) -> tuple[bytes, str]:
     if isinstance(rendered, str):
         rendered = rendered.encode(renderer.charset or settings.DEFAULT_CHARSET)
     return rendered, media_type
-
-
-def _is_file(value: Any) -> bool:
-    return isinstance(value, (File, io.IOBase)) or (
-        hasattr(value, "read") and hasattr(value, "name")
-    )
 
 
 def _check_multipart(data: Any) -> None:
@@ -131,7 +125,7 @@ def _check_multipart(data: Any) -> None:
                     f"`format='multipart'` cannot encode None under {key!r}: leave the "
                     "field out, or send an empty string."
                 )
-            if isinstance(item, io.IOBase) and not _is_file(item):
+            if isinstance(item, (io.IOBase, File)) and not getattr(item, "name", None):
                 raise ValueError(
                     f"The file object under {key!r} has no `name`; multipart needs one "
                     "for the filename: set `obj.name = 'upload.bin'`."

@@ -1,12 +1,13 @@
 """Redirects for exercising ``follow=True``."""
 
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
+from django.http.response import HttpResponseRedirectBase
 
 
 def redirect(request, status: int):
     """Redirect with ``status`` to ``?to=`` (relative or absolute, kept as given)."""
-    response = HttpResponse(status=status)
-    response["Location"] = request.GET.get("to", "/api/echo/")
+    response = HttpResponseRedirectBase(request.GET.get("to", "/api/echo/"))
+    response.status_code = status
     return response
 
 

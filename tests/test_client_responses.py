@@ -1,0 +1,99 @@
+"""Responses: data, json, streaming, aread, exceptions, cookies, forgotten await."""
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from restflow_test import AsyncAPIClient
+from testproject.shop.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def products(db):
+    return [Product.objects.create(name=name, price="1.00") for name in ("Lamp", "Desk")]
+
+
+async def test_response_attributes(client, echo_url):
+    response = await client.get(echo_url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["method"] == "GET"
+    assert response.data["method"] == "GET"
+    assert response.asgi_request.path == echo_url
+    assert response.resolver_match.url_name in ("echo", "async-echo")
+    assert await response.aread() == response.content
+
+
+async def test_streaming_from_async_generator(client, products):
+    response = await client.get("/api/async/products/events/")
+    chunks = [chunk async for chunk in response.streaming_content]
+    assert chunks[0].startswith(b"event: product")
+    assert b'"Desk"' in b"".join(chunks)
+
+
+async def test_streaming_from_sync_generator_is_async_iterable(client, products):
+    response = await client.get("/api/products/export/")
+    chunks = [chunk async for chunk in response.streaming_content]
+    assert b"".join(chunks).splitlines() == [b"id,name,price", b"1,Lamp,1.00", b"2,Desk,1.00"]
+
+
+async def test_aread_on_streaming_response(client, products):
+    response = await client.get("/api/async/products/events/")
+    body = await response.aread()
+    assert body.endswith(b"event: end\ndata: {}\n\n")
+    assert await response.aread() == body  # cached
+
+
+async def test_head_drops_the_body(client, echo_url):
+    response = await client.head(echo_url)
+    assert response.status_code == 200
+    assert await response.aread() == b""
+
+
+@pytest.mark.parametrize("url", ["/api/boom/", "/api/async/boom/"])
+async def test_view_exceptions_propagate(client, url):
+    with pytest.raises(RuntimeError, match="boom"):
+        await client.get(url)
+
+
+async def test_view_exceptions_become_500_when_not_raised(url="/api/async/boom/"):
+    response = await AsyncAPIClient(raise_request_exception=False).get(url)
+    assert response.status_code == 500
+
+
+async def test_cookies_persist_across_requests(client, alice):
+    await client.alogin(username="alice", password="wonderland")
+    first = (await client.get("/api/echo/")).data["user"]
+    second = (await client.get("/api/async/echo/")).data["user"]
+    assert first == second == "alice"
+
+
+async def test_reading_a_response_attribute_from_an_unawaited_call_teaches(client):
+    pending = client.get("/api/echo/")
+    with pytest.raises(AttributeError, match=r"write `response = await client.get\('/api/echo/'\)`"):
+        pending.status_code  # noqa: B018
+    await pending
+
+
+async def test_writes_through_client_are_visible_to_the_test(client, alice):
+    client.force_authenticate(alice)
+    await client.post("/api/products/", {"name": "Chair", "price": "20"})
+    assert await Product.objects.filter(name="Chair").aexists()
+    assert await sync_to_async(Product.objects.count)() == 1
+
+
+def test_forgotten_await_fails_the_test(pytester):
+    pytester.makepyfile(
+        """
+        import pytest
+        from restflow_test import AsyncAPIClient
+
+        @pytest.mark.asyncio
+        async def test_forgets_await():
+            AsyncAPIClient().get("/api/echo/")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "default")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*`client.get('/api/echo/')` was never awaited*await*"])
