@@ -81,6 +81,9 @@ class AsyncLifecycleMixin:
         """Async tear-down, run in the test's event loop after an async test."""
 
     def _wrap_test_method(self) -> None:
+        # Called from __call__/debug, on the test's main thread: the thread whose
+        # connections awaited ORM calls and the client's views come back to.
+        self._main_connections = {alias: connections[alias] for alias in connections}
         name = self._testMethodName
         method: Callable[[], Any] = getattr(self, name)
         if getattr(method, "_restflow_wrapped", False):
@@ -127,12 +130,6 @@ class AsyncDatabaseAssertionsMixin:
     """Query counting and on_commit capture on the connection the test really uses."""
 
     _main_connections: dict[str, Any]
-
-    def _pre_setup(self) -> None:
-        super()._pre_setup()  # type: ignore[misc]
-        # _pre_setup runs in the test's main thread: the thread whose connections the
-        # awaited ORM calls and the client's views come back to.
-        self._main_connections = {alias: connections[alias] for alias in connections}
 
     def _connection(self, using: str) -> Any:
         return self._main_connections[using]

@@ -1,0 +1,250 @@
+"""The test-case bases: async lifecycle, DB assertions in async tests, misuse errors."""
+
+import asyncio
+import threading
+
+import pytest
+from django.core.cache import cache
+from django.db import connections
+from django.test import TestCase as DjangoTestCase
+
+from restflow_test import (
+    AsyncAPIClient,
+    AsyncAPISimpleTestCase,
+    AsyncAPITestCase,
+    AsyncAPITransactionTestCase,
+)
+from testproject.shop.models import Product
+from testproject.shop.signals import PRODUCT_LIST_CACHE_KEY
+
+from .helpers import problems, run_case
+
+
+@pytest.fixture
+def unblocked(transactional_db):
+    """A database with no transaction open, so an inner unittest run manages its own."""
+
+
+def test_clients_are_async_api_clients(unblocked):
+    seen = []
+
+    class Case(AsyncAPITestCase):
+        def test_it(self):
+            seen.extend([type(self.client), type(self.async_client)])
+
+    assert run_case(Case).wasSuccessful()
+    assert seen == [AsyncAPIClient, AsyncAPIClient]
+
+
+def test_async_setup_test_and_teardown_share_one_loop(unblocked):
+    loops = []
+
+    class Case(AsyncAPITestCase):
+        async def asyncSetUp(self):
+            loops.append(asyncio.get_running_loop())
+
+        async def test_it(self):
+            loops.append(asyncio.get_running_loop())
+
+        async def asyncTearDown(self):
+            loops.append(asyncio.get_running_loop())
+
+    assert run_case(Case).wasSuccessful()
+    assert len(loops) == 3 and len(set(map(id, loops))) == 1
+
+
+def test_async_setup_runs_for_sync_tests_too(unblocked):
+    calls = []
+
+    class Case(AsyncAPISimpleTestCase):
+        async def asyncSetUp(self):
+            calls.append("setup")
+
+        def test_sync(self):
+            calls.append("test")
+
+        async def asyncTearDown(self):
+            calls.append("teardown")
+
+    assert run_case(Case).wasSuccessful()
+    assert calls == ["setup", "test", "teardown"]
+
+
+def test_asetuptestdata_rows_are_visible_then_rolled_back(unblocked):
+    class Case(AsyncAPITestCase):
+        @classmethod
+        async def asetUpTestData(cls):
+            cls.lamp = await Product.objects.acreate(name="Lamp", price="1")
+
+        async def test_visible_to_views(self):
+            response = await self.client.get("/api/async/products/")
+            self.assertEqual([p["name"] for p in response.data], ["Lamp"])
+
+        async def test_instance_is_a_copy_per_test(self):
+            self.lamp.name = "changed"
+
+        async def test_sees_original(self):
+            self.assertEqual(self.lamp.name, "Lamp")
+
+    result = run_case(Case)
+    assert result.wasSuccessful(), problems(result)
+    assert Product.objects.count() == 0
+
+
+def test_capture_on_commit_in_async_tests(unblocked):
+    captured = {}
+
+    class Case(AsyncAPITestCase):
+        async def test_with_form(self):
+            with self.captureOnCommitCallbacks() as callbacks:
+                await Product.objects.acreate(name="A", price="1")  # awaited ORM call
+            captured["with"] = len(callbacks)
+
+        async def test_async_with_form_and_views(self):
+            self.client.force_authenticate(await self._user())
+            cache.set(PRODUCT_LIST_CACHE_KEY, ["stale"])
+            async with self.acaptureOnCommitCallbacks(execute=True) as callbacks:
+                await self.client.post("/api/products/", {"name": "B", "price": "1"})
+            captured["async with"] = len(callbacks)
+            captured["cache after"] = cache.get(PRODUCT_LIST_CACHE_KEY)
+
+        async def _user(self):
+            from django.contrib.auth.models import User
+
+            return await User.objects.acreate(username="u")
+
+    result = run_case(Case)
+    assert result.wasSuccessful(), problems(result)
+    assert captured == {"with": 1, "async with": 1, "cache after": None}
+
+
+def test_djangos_own_capture_sees_nothing_in_async_tests(unblocked):
+    """The trap: Django's captureOnCommitCallbacks reads the loop thread's connection."""
+    captured = []
+
+    class Case(DjangoTestCase):
+        async def test_it(self):
+            with self.captureOnCommitCallbacks() as callbacks:
+                await Product.objects.acreate(name="A", price="1")
+            captured.append(len(callbacks))
+
+    run_case(Case)
+    assert captured == [0]
+
+
+def test_assert_num_queries_in_async_tests(unblocked):
+    class Case(AsyncAPITestCase):
+        async def test_with_form(self):
+            with self.assertNumQueries(2):
+                await Product.objects.acreate(name="A", price="1")
+                await Product.objects.acount()
+
+        async def test_async_with_form_counts_views(self):
+            async with self.aassertNumQueries(1):
+                await self.client.get("/api/async/products/")
+
+        async def test_wrong_count_fails(self):
+            async with self.aassertNumQueries(5):
+                await Product.objects.acount()
+
+    result = run_case(Case)
+    assert len(result.errors) == 0, problems(result)
+    assert len(result.failures) == 1
+    assert "1 queries executed on 'default', 5 expected" in result.failures[0][1]
+    assert "SELECT COUNT(*)" in result.failures[0][1]
+
+
+def test_djangos_own_assert_num_queries_raises_in_async_tests(unblocked):
+    class Case(DjangoTestCase):
+        async def test_it(self):
+            with self.assertNumQueries(1):
+                await Product.objects.acount()
+
+    result = run_case(Case)
+    assert "SynchronousOnlyOperation" in problems(result)[0]
+
+
+def test_transaction_base_commits_and_runs_on_commit(unblocked):
+    class Case(AsyncAPITransactionTestCase):
+        async def test_it(self):
+            cache.set(PRODUCT_LIST_CACHE_KEY, ["stale"])
+            await Product.objects.acreate(name="A", price="1")
+            self.assertIsNone(cache.get(PRODUCT_LIST_CACHE_KEY))
+            async with self.aassertNumQueries(1):
+                await Product.objects.acount()
+
+    result = run_case(Case)
+    assert result.wasSuccessful(), problems(result)
+
+
+def test_forgotten_await_fails_a_testcase_test(unblocked):
+    class Case(AsyncAPISimpleTestCase):
+        async def test_it(self):
+            self.client.get("/api/echo/")
+
+    result = run_case(Case)
+    assert "`client.get('/api/echo/')` was never awaited" in problems(result)[0]
+
+
+def test_database_query_in_simple_test_case_fails(unblocked):
+    class Case(AsyncAPISimpleTestCase):
+        async def test_it(self):
+            await Product.objects.acount()
+
+    assert "Database queries to 'default' are not allowed" in problems(run_case(Case))[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("def asyncSetUp(self): pass", "asyncSetUp must be defined with `async def`.*`setUp`"),
+        ("async def setUp(self): pass", "setUp is `async def`.*rename it to `asyncSetUp`"),
+        ("async def tearDown(self): pass", "rename it to `asyncTearDown`"),
+        ("def asyncTearDown(self): pass", "asyncTearDown must be defined with `async def`"),
+        ("async def asetUpTestData(cls): pass", "must be a classmethod"),
+    ],
+)
+def test_misdeclared_lifecycle_methods_fail_at_class_creation(body, match):
+    namespace = {}
+    with pytest.raises(TypeError, match=match):
+        exec(f"class Case(AsyncAPITestCase):\n    {body}", {"AsyncAPITestCase": AsyncAPITestCase}, namespace)
+
+
+@pytest.mark.parametrize("base", [AsyncAPISimpleTestCase, AsyncAPITransactionTestCase])
+def test_asetuptestdata_needs_the_rollback_base(base):
+    async def asetUpTestData(cls):
+        pass
+
+    with pytest.raises(TypeError, match="only runs on AsyncAPITestCase"):
+        type("Case", (base,), {"asetUpTestData": classmethod(asetUpTestData)})
+
+
+def test_capture_on_bases_where_it_cannot_work(unblocked):
+    errors = []
+
+    class Simple(AsyncAPISimpleTestCase):
+        async def test_it(self):
+            with pytest.raises(TypeError, match="no database") as info:
+                self.acaptureOnCommitCallbacks()
+            errors.append(str(info.value))
+
+    class Transaction(AsyncAPITransactionTestCase):
+        async def test_it(self):
+            with pytest.raises(TypeError, match="commits for real") as info:
+                self.acaptureOnCommitCallbacks()
+            errors.append(str(info.value))
+
+    assert run_case(Simple).wasSuccessful() and run_case(Transaction).wasSuccessful()
+    assert len(errors) == 2
+
+
+def test_no_thread_is_left_behind(unblocked):
+    before = threading.active_count()
+
+    class Case(AsyncAPITestCase):
+        async def test_it(self):
+            await self.client.get("/api/async/echo/")
+
+    assert run_case(Case).wasSuccessful()
+    assert threading.active_count() <= before + 1  # asgiref's executor may start once
+    assert all(c.connection is None or c.in_atomic_block is False for c in connections.all())
