@@ -15,7 +15,6 @@ sharing the connection is safe.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Generator
 from typing import Any
@@ -31,7 +30,12 @@ from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     async_capture_on_commit_callbacks,
 )
 
-HAS_PYTEST_DJANGO = importlib.util.find_spec("pytest_django") is not None
+try:
+    import pytest_django  # noqa: F401  (only whether it imports matters)
+except ImportError:
+    HAS_PYTEST_DJANGO = False
+else:
+    HAS_PYTEST_DJANGO = True
 MISSING_PYTEST_DJANGO = (
     "restflow-test's pytest plugin needs pytest-django: install it with "
     "`pip install 'restflow-test[pytest]'` (or `pip install pytest-django`)."

@@ -1,0 +1,152 @@
+"""The pytest plugin, proven with inner pytest runs (pytester)."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LEAK_SUITE = '''
+import pytest
+import pytest_asyncio
+from django.contrib.auth.models import User
+from testproject.shop.models import Product
+
+{mark}
+
+@pytest_asyncio.fixture
+async def async_fixture_row(db):
+    return await Product.objects.acreate(name="from-async-fixture", price="1")
+
+
+@pytest.fixture
+def sync_fixture_row(db):
+    return Product.objects.create(name="from-sync-fixture", price="1")
+
+
+{asyncio_mark}
+@pytest.mark.django_db
+async def test_1_writes(async_fixture_row, async_api_client):
+    await Product.objects.acreate(name="from-test", price="1")
+    user = await User.objects.acreate(username="writer")
+    async_api_client.force_authenticate(user)
+    response = await async_api_client.post("/api/products/", {{"name": "from-view", "price": "1"}})
+    assert response.status_code == 201
+
+
+{asyncio_mark}
+@pytest.mark.django_db
+async def test_2_views_see_fixture_rows(sync_fixture_row, async_api_client):
+    response = await async_api_client.get("/api/async/products/")
+    assert [p["name"] for p in response.data] == ["from-sync-fixture"]
+
+
+@pytest.mark.django_db
+def test_3_nothing_leaked():
+    assert list(Product.objects.values_list("name", flat=True)) == []
+'''
+
+
+@pytest.fixture
+def inner(pytester, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
+
+    def run(mode, *args, source=None):
+        pytester.makeini(
+            "[pytest]\n"
+            f"asyncio_mode = {mode}\n"
+            "asyncio_default_fixture_loop_scope = function\n"
+        )
+        if source is None:
+            asyncio_mark = "@pytest.mark.asyncio" if mode == "strict" else ""
+            source = LEAK_SUITE.format(mark="", asyncio_mark=asyncio_mark)
+        pytester.makepyfile(test_inner=source)
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly", *args)
+
+    return run
+
+
+@pytest.mark.parametrize("mode", ["strict", "auto"])
+def test_async_tests_are_isolated_with_the_plugin(inner, mode):
+    result = inner(mode)
+    result.assert_outcomes(passed=3)
+
+
+@pytest.mark.parametrize("mode", ["strict", "auto"])
+def test_without_the_fix_rows_leak_or_views_miss_fixture_rows(inner, mode):
+    """Stock pytest-django + pytest-asyncio: the failure this plugin exists to fix."""
+    result = inner(mode, "-o", "restflow_share_db_connections=false")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) < 3
+    assert outcomes.get("failed", 0) + outcomes.get("errors", 0) >= 1
+
+
+TRANSACTION_SUITE = '''
+import pytest
+from django.core.cache import cache
+from testproject.shop.models import Product
+from testproject.shop.signals import PRODUCT_LIST_CACHE_KEY
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_on_commit_runs(async_api_client):
+    cache.set(PRODUCT_LIST_CACHE_KEY, ["stale"])
+    await Product.objects.acreate(name="committed", price="1")
+    assert cache.get(PRODUCT_LIST_CACHE_KEY) is None
+    response = await async_api_client.get("/api/async/products/cached/")
+    assert [p["name"] for p in response.data] == ["committed"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_counting_in_transactional_tests(async_assert_num_queries):
+    async with async_assert_num_queries(1):
+        await Product.objects.acount()
+
+
+@pytest.mark.django_db
+async def test_capture_and_count(async_capture_on_commit_callbacks, async_assert_num_queries):
+    async with async_capture_on_commit_callbacks() as callbacks:
+        with async_assert_num_queries(1):
+            await Product.objects.acreate(name="x", price="1")
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+async def test_wrong_count_fails(async_assert_num_queries):
+    async with async_assert_num_queries(3):
+        await Product.objects.acount()
+
+
+@pytest.mark.django_db
+async def test_admin_client(admin_async_api_client):
+    response = await admin_async_api_client.get("/api/async/echo/")
+    assert response.data["user"] == "admin"
+
+
+async def test_factory_fixture(async_api_rf):
+    assert async_api_rf.get("/x/").path == "/x/"
+'''
+
+
+def test_transaction_true_commits_and_helpers_work(inner):
+    result = inner("auto", source=TRANSACTION_SUITE)
+    result.assert_outcomes(passed=5, failed=1)
+    result.stdout.fnmatch_lines(["*Expected to perform 3 queries but 1 were done*"])
+
+
+def test_isolation_holds_under_xdist(inner):
+    result = inner("auto", "-n", "2")
+    result.assert_outcomes(passed=3)
+
+
+def test_missing_pytest_django_is_a_usage_error(pytester, monkeypatch):
+    # Hide pytest-django: a module of that name that fails to import.
+    blocker = pytester.mkdir("hide")
+    (blocker / "pytest_django.py").write_text("raise ImportError('hidden for this test')\n")
+    monkeypatch.setenv("PYTHONPATH", f"{blocker}:{ROOT}")
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest_subprocess("-p", "no:django", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*needs pytest-django*pip install 'restflow-test?pytest?'*"])
