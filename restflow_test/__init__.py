@@ -5,6 +5,7 @@ from __future__ import annotations
 from .client import AsyncAPIClient
 from .factory import AsyncAPIRequestFactory, force_authenticate
 from .testcases import (
+    AsyncAPILiveServerTestCase,
     AsyncAPISimpleTestCase,
     AsyncAPITestCase,
     AsyncAPITransactionTestCase,
@@ -14,6 +15,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AsyncAPIClient",
+    "AsyncAPILiveServerTestCase",
     "AsyncAPIRequestFactory",
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",

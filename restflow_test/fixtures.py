@@ -13,6 +13,7 @@ __all__ = [
     "async_api_rf",
     "async_assert_num_queries",
     "async_capture_on_commit_callbacks",
+    "async_live_server",
 ]
 
 
@@ -89,3 +90,26 @@ def async_capture_on_commit_callbacks(db: None) -> Callable[..., Any]:
         return CaptureOnCommit(main[using], execute=execute)
 
     return capture
+
+
+@pytest.fixture(scope="session")
+def _restflow_live_server(django_db_setup: None, django_db_blocker: Any) -> Generator[Any]:
+    """One live server for the whole session (per xdist worker)."""
+    from django.test.utils import modify_settings
+
+    from .live_server import start_live_server
+
+    allowed = modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"})
+    allowed.enable()
+    server = start_live_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+        allowed.disable()
+
+
+@pytest.fixture
+def async_live_server(_restflow_live_server: Any, transactional_db: None) -> Any:
+    """A real ASGI server (Daphne by default) with ``.url``; the test is transactional."""
+    return _restflow_live_server

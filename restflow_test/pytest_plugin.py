@@ -28,6 +28,8 @@ from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     async_api_rf,
     async_assert_num_queries,
     async_capture_on_commit_callbacks,
+    async_live_server,
+    _restflow_live_server,
 )
 
 try:

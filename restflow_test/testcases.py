@@ -9,11 +9,13 @@ from typing import Any, ClassVar
 from asgiref.sync import async_to_sync
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
+from django.utils.functional import classproperty
 
 from .client import AsyncAPIClient, forgotten_await_message, take_never_awaited
 from .db import CaptureOnCommit, CountQueries
 
 __all__ = [
+    "AsyncAPILiveServerTestCase",
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
@@ -213,3 +215,37 @@ class AsyncAPITestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin, TestCa
         return CaptureOnCommit(self._connection(using), execute=execute)
 
 
+
+
+class AsyncAPILiveServerTestCase(AsyncAPITransactionTestCase):
+    """A real ASGI server (Daphne by default) serving the project for the class.
+
+    ``self.live_server_url`` points at it; ``self.client`` is still the in-process
+    :class:`AsyncAPIClient`. Set ``live_server_backend = "uvicorn"`` on the class, or
+    ``RESTFLOW_LIVE_SERVER_BACKEND`` in settings, to use uvicorn instead.
+    """
+
+    live_server_backend: ClassVar[str | None] = None
+    asgi_application: ClassVar[str | None] = None
+    host: ClassVar[str] = "127.0.0.1"
+    port: ClassVar[int] = 0
+    server: ClassVar[Any]
+
+    @classproperty
+    def live_server_url(cls) -> str:
+        return str(cls.server.url)
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        from django.test.utils import modify_settings
+
+        from .live_server import load_application, start_live_server
+
+        allowed = modify_settings(ALLOWED_HOSTS={"append": cls.host})
+        allowed.enable()
+        cls.addClassCleanup(allowed.disable)
+        application = load_application(cls.asgi_application)
+        cls.server = start_live_server(cls.live_server_backend, application,
+                                       host=cls.host, port=cls.port)
+        cls.addClassCleanup(cls.server.stop)
