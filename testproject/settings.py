@@ -73,6 +73,9 @@ def database_from_url(url: str) -> dict[str, object]:
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
+    # Inner pytest runs (the plugin's own tests) need a test database of their own.
+    if os.environ.get("RESTFLOW_TEST_DB_NAME"):
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["RESTFLOW_TEST_DB_NAME"]}
 else:
     DATABASES = {
         "default": {

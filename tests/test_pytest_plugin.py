@@ -1,5 +1,6 @@
 """The pytest plugin, proven with inner pytest runs (pytester)."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,7 @@ def test_3_nothing_leaked():
 def inner(pytester, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
+    monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", f"test_restflow_inner_{os.getpid()}")
 
     def run(mode, *args, source=None):
         pytester.makeini(
