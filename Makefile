@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+space  := $(subst ,, )
 
 .PHONY: demo test test-postgres test-xdist tox lint typing bench docs clean
 
@@ -27,9 +28,11 @@ test-postgres: $(STAMP)
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (scripts/postgres-up.sh starts a local server)"; exit 2; }
 	$(PYTEST) tests testproject/tests -q
 
+# The py x Django x DRF matrix. Interpreters come from PATH, or from pyenv if present.
+PYENV_BINS := $(wildcard $(HOME)/.pyenv/versions/3.1[0-3].*/bin)
 tox: $(STAMP)
 	$(BIN)/python -m pip install --quiet "tox>=4"
-	PYENV_VERSION=3.11.7:3.10.13:3.12.1:3.13.0 $(BIN)/tox -p auto
+	PATH="$(subst $(space),:,$(PYENV_BINS)):$$PATH" $(BIN)/tox run-parallel -p 2 --parallel-no-spinner $(if $(TOXENV),-e $(TOXENV))
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff

@@ -52,7 +52,7 @@ class PendingRequest(Coroutine[Any, Any, Any]):
     from it (``client.get(...).status_code``) says what is missing.
     """
 
-    __slots__ = ("_coro", "_call", "_started")
+    __slots__ = ("_call", "_coro", "_started")
 
     def __init__(self, coro: Coroutine[Any, Any, Any], call: str) -> None:
         self._coro = coro
@@ -100,7 +100,7 @@ class PendingRequest(Coroutine[Any, Any, Any]):
 async def _in_thread(iterator: Iterator[bytes]) -> AsyncIterator[bytes]:
     """Iterate a sync streaming body from async code, one chunk per thread hop."""
     end = object()
-    next_chunk = sync_to_async(next, thread_sensitive=True)
+    next_chunk: Any = sync_to_async(next, thread_sensitive=True)
     while (chunk := await next_chunk(iterator, end)) is not end:
         yield chunk
 
@@ -148,7 +148,9 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         super().__init__(
             enforce_csrf_checks, headers=headers, query_params=query_params, **defaults
         )
-        self.handler = ForceAuthAsyncClientHandler(enforce_csrf_checks)
+        self.handler: ForceAuthAsyncClientHandler = ForceAuthAsyncClientHandler(  # type: ignore[assignment]
+            enforce_csrf_checks
+        )
         self.raise_request_exception = raise_request_exception
         self.exc_info = None
         self._credentials: dict[str, Any] = {}
@@ -287,7 +289,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
     # -- sending ------------------------------------------------------------------------
     async def request(self, **scope: Any) -> Any:  # type: ignore[override]
         """Send one built scope through the handler and return the response."""
-        response = await DjangoAsyncClient.request(self, **scope)
+        response: Any = await DjangoAsyncClient.request(self, **scope)
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)

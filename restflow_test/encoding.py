@@ -20,9 +20,10 @@ _JSON_TYPES = ("application/json", "+json")
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-def renderer_classes() -> dict[str, type]:
+def renderer_classes() -> dict[str, Any]:
     """The test renderers by format name, from ``TEST_REQUEST_RENDERER_CLASSES``."""
-    return {cls.format: cls for cls in api_settings.TEST_REQUEST_RENDERER_CLASSES}
+    classes: list[Any] = list(api_settings.TEST_REQUEST_RENDERER_CLASSES)
+    return {cls.format: cls for cls in classes}
 
 
 def default_format() -> str:

@@ -34,7 +34,8 @@ def force_authenticate(request: Any, user: Any = None, token: Any = None) -> Non
 
 def apply_extra_meta(request: ASGIRequest) -> None:
     """Copy the WSGI-only keys (``REMOTE_USER`` ...) that an ASGI scope cannot carry."""
-    request.META.update(request.scope.pop("_restflow_meta", None) or {})
+    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
+    request.META.update(scope.pop("_restflow_meta", None) or {})
 
 
 def as_bytes(data: bytes | str | None) -> bytes:
@@ -75,9 +76,10 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
     ) -> None:
         super().__init__()
         self.enforce_csrf_checks = enforce_csrf_checks
-        self.defaults = {**defaults, **headers_to_environ(headers)}
+        environ: dict[str, Any] = {**defaults, **headers_to_environ(headers)}
         if query_params:
-            self.defaults["QUERY_STRING"] = urlencode(query_params, doseq=True)
+            environ["QUERY_STRING"] = urlencode(query_params, doseq=True)
+        self.defaults: dict[str, Any] = environ  # type: ignore[assignment]
         # Build the default scope once to fail on a bad default header right away.
         build_scope("GET", "/", body=b"", secure=False, layers=[self.defaults])
 

@@ -23,13 +23,13 @@ import pytest
 
 from .client import forgotten_await_message, take_never_awaited
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
+    _restflow_live_server,
     admin_async_api_client,
     async_api_client,
     async_api_rf,
     async_assert_num_queries,
     async_capture_on_commit_callbacks,
     async_live_server,
-    _restflow_live_server,
 )
 
 try:

@@ -18,9 +18,9 @@ def _swap(replacements: dict[str, Any]) -> dict[str, Any]:
     """In the calling thread, set these connections; return what was there."""
     previous = {}
     for alias, connection in replacements.items():
-        previous[alias] = getattr(connections._connections, alias, _MISSING)
+        previous[alias] = getattr(connections._connections, alias, _MISSING)  # type: ignore[attr-defined]
         if connection is _MISSING:
-            delattr(connections._connections, alias)
+            delattr(connections._connections, alias)  # type: ignore[attr-defined]
         else:
             connections[alias] = connection
     return previous

@@ -30,10 +30,11 @@ _MUST_BE_SYNC = ("setUp", "tearDown", "setUpTestData", "setUpClass", "tearDownCl
 class AsyncLifecycleMixin:
     """``asyncSetUp``/``asyncTearDown`` in the same event loop as the async test."""
 
-    client_class = AsyncAPIClient
-    async_client_class = AsyncAPIClient
-    client: AsyncAPIClient
-    async_client: AsyncAPIClient
+    # Django's stubs type these as its own Client classes; ours is an async client.
+    client_class: Any = AsyncAPIClient
+    async_client_class: Any = AsyncAPIClient
+    client: Any
+    async_client: Any
     _testMethodName: str
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -129,7 +129,7 @@ def test_multipart_rejects_what_it_cannot_encode(client, data, match):
 
 
 def test_json_renderer_failure_is_explained(client):
-    with pytest.raises(ValueError, match="'json' renderer .* cannot encode"):
+    with pytest.raises(ValueError, match=r"'json' renderer .* cannot encode"):
         client.post("/api/echo/", {"when": object()}, format="json")
 
 

@@ -32,7 +32,7 @@ def _reactor() -> Any:
             def run() -> None:
                 asyncio.set_event_loop(reactor._asyncioEventloop)
                 reactor.callWhenRunning(running.set)
-                reactor.run(installSignalHandlers=False)
+                reactor.run(installSignalHandlers=False)  # type: ignore[call-arg,misc]
 
             _reactor_thread = threading.Thread(
                 target=run, name="restflow-daphne-reactor", daemon=True
