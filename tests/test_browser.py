@@ -1,0 +1,65 @@
+"""A real browser (headless Chromium) against the live server's browsable API."""
+
+import shutil
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from restflow_test import AsyncAPILiveServerTestCase
+from testproject.shop.models import Product
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)",
+)
+
+
+def _browser():
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+class BrowsableAPILoginTests(AsyncAPILiveServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.browser = _browser()
+        cls.addClassCleanup(cls.browser.quit)
+
+    async def test_log_in_through_drf_login_page_and_see_the_list(self):
+        from django.contrib.auth.models import User
+
+        await User.objects.acreate_user("carla", password="browser-pass")
+        await Product.objects.acreate(name="Browser Lamp", price="3.00")
+        await sync_to_async(self._drive_browser, thread_sensitive=False)()
+
+    def _drive_browser(self):
+        from selenium.webdriver.common.by import By
+
+        browser = self.browser
+        browser.get(f"{self.live_server_url}/api/products/")
+        assert "Browser Lamp" in browser.page_source
+        browser.find_element(By.LINK_TEXT, "Log in").click()
+        browser.find_element(By.NAME, "username").send_keys("carla")
+        browser.find_element(By.NAME, "password").send_keys("browser-pass")
+        browser.find_element(By.CSS_SELECTOR, "[type=submit]").click()
+        assert browser.current_url.endswith("/api/products/")
+        navbar = browser.find_element(By.CSS_SELECTOR, ".navbar").text
+        assert "carla" in navbar
+        assert "Browser Lamp" in browser.page_source
+        # The browsable API's own CSS came from the live server's static files.
+        css = browser.execute_script(
+            "return [...document.styleSheets].map(s => s.href).filter(Boolean)"
+        )
+        assert any("/static/rest_framework/" in href for href in css)
