@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 space  := $(subst ,, )
 
-.PHONY: demo test test-postgres test-xdist tox lint typing bench docs clean
+.PHONY: demo test test-postgres tox lint typing bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,6 @@ typing: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .tox site
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
