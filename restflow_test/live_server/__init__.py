@@ -29,6 +29,20 @@ class LiveServer(Protocol):
     def stop(self) -> None: ...
 
 
+class ServerAddress:
+    """``host``/``port`` and the ``url`` (also ``str(server)``) built from them."""
+
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def __str__(self) -> str:
+        return self.url
+
+
 def resolve_backend(backend: str | None) -> str:
     """The backend to use: the argument, else the project setting, else Daphne."""
     chosen = backend or getattr(settings, BACKEND_SETTING, None) or "daphne"

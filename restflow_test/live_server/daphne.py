@@ -12,6 +12,8 @@ import asyncio
 import threading
 from typing import Any
 
+from . import ServerAddress
+
 __all__ = ["DaphneLiveServer"]
 
 _reactor_lock = threading.Lock()
@@ -62,7 +64,7 @@ def _server_class() -> type:
     return ThreadedServer
 
 
-class DaphneLiveServer:
+class DaphneLiveServer(ServerAddress):
     """A Daphne listener on ``host`` at a free port, in the shared reactor thread."""
 
     def __init__(self, server: Any, listener: Any, host: str) -> None:
@@ -70,13 +72,6 @@ class DaphneLiveServer:
         self._listener = listener
         self.host = host
         self.port: int = listener.getHost().port
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def __str__(self) -> str:
-        return self.url
 
     @classmethod
     def start(cls, application: Any, host: str, port: int) -> DaphneLiveServer:

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from . import ServerAddress
+
 __all__ = ["UvicornLiveServer"]
 
 START_TIMEOUT = 10.0
 
 
-class UvicornLiveServer:
+class UvicornLiveServer(ServerAddress):
     """A uvicorn server on a socket bound here (so the port is known at once)."""
 
     def __init__(self, server: Any, thread: threading.Thread, sock: socket.socket) -> None:
@@ -21,13 +23,6 @@ class UvicornLiveServer:
         self._thread = thread
         self._socket = sock
         self.host, self.port = sock.getsockname()[:2]
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
-
-    def __str__(self) -> str:
-        return self.url
 
     @classmethod
     def start(cls, application: Any, host: str, port: int) -> UvicornLiveServer:
