@@ -80,8 +80,8 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         if query_params:
             environ["QUERY_STRING"] = urlencode(query_params, doseq=True)
         self.defaults: dict[str, Any] = environ  # type: ignore[assignment]
-        # Build the default scope once to fail on a bad default header right away.
-        build_scope("GET", "/", body=b"", secure=False, layers=[self.defaults])
+        if environ:  # fail on a bad default header now, not at the first request
+            build_scope("GET", "/", body=b"", secure=False, layers=[environ])
 
     # -- verbs ------------------------------------------------------------------
     def get(  # type: ignore[override]
