@@ -36,7 +36,7 @@ tox: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff
-	$(BIN)/ruff check restflow_test tests testproject
+	$(BIN)/ruff check restflow_test tests testproject benchmarks
 
 typing: $(STAMP)
 	$(BIN)/python -m pip install --quiet mypy django-stubs djangorestframework-stubs

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHES = [
     ("Per request", "benchmarks.requests_bench"),
     ("Per test", "benchmarks.testcase_bench"),
+    ("Live server", "benchmarks.live_server_bench"),
 ]
 
 

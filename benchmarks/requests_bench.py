@@ -8,7 +8,6 @@ reported. Run: ``python -m benchmarks.requests_bench [--quick]``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import statistics
@@ -17,7 +16,7 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "testproject.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -26,6 +25,7 @@ from django.test import AsyncClient as DjangoAsyncClient  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
+from benchmarks.common import ratio  # noqa: E402
 from restflow_test import AsyncAPIClient, AsyncAPIRequestFactory, force_authenticate  # noqa: E402
 
 VIEWS = {
@@ -115,10 +115,6 @@ def run(rounds: int, n: int) -> dict:
     return {"samples": samples, "factory": factory, "rounds": rounds, "n": n}
 
 
-def _ratio(a, b):
-    return statistics.median(x / y for x, y in zip(a, b))
-
-
 def report(result: dict) -> str:
     lines = [
         f"{result['rounds']} rounds x {result['n']} requests, interleaved; medians",
@@ -132,7 +128,7 @@ def report(result: dict) -> str:
             f"| {view} | {statistics.median(s['ours']) * 1e6:.0f} "
             f"| {statistics.median(s['django']) * 1e6:.0f} "
             f"| {statistics.median(s['drf']) * 1e6:.0f} "
-            f"| {_ratio(s['ours'], s['django']):.2f} | {_ratio(s['ours'], s['drf']):.2f} |"
+            f"| {ratio(s['ours'], s['django']):.2f} | {ratio(s['ours'], s['drf']):.2f} |"
         )
     f = result["factory"]
     lines += [
@@ -140,7 +136,7 @@ def report(result: dict) -> str:
         f"Factory path (async view called directly): AsyncAPIRequestFactory + "
         f"force_authenticate {statistics.median(f['ours']) * 1e6:.0f} µs, hand-built "
         f"Django AsyncRequestFactory request {statistics.median(f['theirs']) * 1e6:.0f} µs, "
-        f"ratio {_ratio(f['ours'], f['theirs']):.2f}",
+        f"ratio {ratio(f['ours'], f['theirs']):.2f}",
     ]
     return "\n".join(lines)
 

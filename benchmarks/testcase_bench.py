@@ -16,13 +16,14 @@ import unittest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "testproject.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.test import TestCase  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment  # noqa: E402
 
+from benchmarks.common import ratio  # noqa: E402
 from restflow_test import AsyncAPITestCase  # noqa: E402
 
 
@@ -82,8 +83,8 @@ def report(samples: dict[str, list[float]], rounds: int, n: int) -> str:
              "| variant | µs per test | AsyncAPITestCase empty async / this |",
              "| --- | ---: | ---: |"]
     for name, values in samples.items():
-        ratio = statistics.median(a / b for a, b in zip(base, values))
-        lines.append(f"| {name} | {statistics.median(values) * 1e6:.0f} | {ratio:.2f} |")
+        lines.append(f"| {name} | {statistics.median(values) * 1e6:.0f} "
+                     f"| {ratio(base, values):.2f} |")
     return "\n".join(lines)
 
 

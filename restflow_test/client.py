@@ -13,13 +13,12 @@ from django.conf import settings
 from django.test.client import AsyncClient as DjangoAsyncClient
 from django.test.client import RedirectCycleError
 
-from .factory import AsyncAPIRequestFactory, as_bytes
+from .factory import AsyncAPIRequestFactory, Headers, as_bytes
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, headers_to_environ, validate_environ_keys
 
 __all__ = ["AsyncAPIClient"]
 
-Headers = Mapping[str, Any]
 REDIRECT_STATUS_CODES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 20
 

@@ -73,9 +73,6 @@ def database_from_url(url: str) -> dict[str, object]:
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
-    # Inner pytest runs (the plugin's own tests) need a test database of their own.
-    if os.environ.get("RESTFLOW_TEST_DB_NAME"):
-        DATABASES["default"]["TEST"] = {"NAME": os.environ["RESTFLOW_TEST_DB_NAME"]}
 else:
     DATABASES = {
         "default": {
@@ -83,6 +80,10 @@ else:
             "NAME": BASE_DIR / "db.sqlite3",
         }
     }
+# A test database name of its own: for inner pytest runs (the plugin's own tests) on
+# PostgreSQL, or a file instead of memory on SQLite.
+if os.environ.get("RESTFLOW_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["RESTFLOW_TEST_DB_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -14,3 +14,4 @@ def test_quick_benchmarks_run_and_report_ratios():
     assert "| sync view GET |" in result.stdout
     assert "Factory path" in result.stdout
     assert "| AsyncAPITestCase, empty async test |" in result.stdout
+    assert "| Django WSGI LiveServerThread |" in result.stdout

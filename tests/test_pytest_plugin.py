@@ -152,3 +152,29 @@ def test_missing_pytest_django_is_a_usage_error(pytester, monkeypatch):
     result = pytester.runpytest_subprocess("-p", "no:django", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*needs pytest-django*pip install 'restflow-test?pytest?'*"])
+
+
+LIVE_SERVER_SUITE = '''
+import httpx
+import pytest
+from django.db import connection
+from testproject.shop.models import Product
+
+
+@pytest.mark.parametrize("path", ["/api/products/", "/api/async/products/"])
+async def test_both_ways_over_a_file_database(async_live_server, path):
+    assert connection.vendor != "sqlite" or not connection.is_in_memory_db()
+    await Product.objects.acreate(name="from-test", price="1")
+    async with httpx.AsyncClient(base_url=async_live_server.url) as http:
+        assert [p["name"] for p in (await http.get(path)).json()] == ["from-test"]
+'''
+
+
+def test_live_server_with_a_file_sqlite_database(inner, tmp_path, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("file SQLite only matters on SQLite")
+    monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", str(tmp_path / "live.sqlite3"))
+    result = inner("auto", source=LIVE_SERVER_SUITE)
+    result.assert_outcomes(passed=2)
