@@ -282,7 +282,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         scope = self._scope(method, path, data, content_type, secure, headers,
                             query_params, extra)
         call = f"client.{method.lower()}({str(path)!r})"
-        body = as_bytes(data)
+        body = as_bytes(data) if follow else b""  # only redirects re-send it
         return PendingRequest(self._send(scope, body, follow, headers, extra), call)
 
     # -- sending ------------------------------------------------------------------------

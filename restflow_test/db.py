@@ -16,11 +16,21 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.core.signals import request_started
-from django.db import reset_queries
+from django.db import connections, reset_queries
 
-__all__ = ["CaptureOnCommit", "CountQueries"]
+__all__ = ["CaptureOnCommit", "CountQueries", "format_queries", "thread_connections"]
 
 logger = logging.getLogger("restflow_test")
+
+
+def thread_connections() -> dict[str, Any]:
+    """The calling thread's connection objects, by alias."""
+    return {alias: connections[alias] for alias in connections}
+
+
+def format_queries(queries: list[dict[str, Any]]) -> str:
+    """A numbered listing of captured queries, for a failed count."""
+    return "\n".join(f"{i}. {query['sql']}" for i, query in enumerate(queries, 1))
 
 
 class CountQueries:

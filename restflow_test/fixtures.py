@@ -54,10 +54,11 @@ def admin_async_api_client(db: None, admin_user: Any) -> Any:
 
 def _check_count(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
     if expected is not None and executed != expected:
-        listing = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(queries, 1))
+        from .db import format_queries
+
         pytest.fail(
             f"Expected to perform {expected} queries but {executed} were done\n"
-            f"Queries:\n{listing}",
+            f"Queries:\n{format_queries(queries)}",
             pytrace=False,
         )
 
@@ -65,11 +66,11 @@ def _check_count(expected: int | None, executed: int, queries: list[dict[str, An
 @pytest.fixture
 def async_assert_num_queries(db: None) -> Callable[..., Any]:
     """``async with async_assert_num_queries(n):`` (or ``with``) in async tests."""
-    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db import DEFAULT_DB_ALIAS
 
-    from .db import CountQueries
+    from .db import CountQueries, thread_connections
 
-    main = {alias: connections[alias] for alias in connections}
+    main = thread_connections()  # fixtures set up on the test's main thread
 
     def count(num: int, *, using: str = DEFAULT_DB_ALIAS) -> CountQueries:
         return CountQueries(main[using], num, _check_count)
@@ -80,11 +81,11 @@ def async_assert_num_queries(db: None) -> Callable[..., Any]:
 @pytest.fixture
 def async_capture_on_commit_callbacks(db: None) -> Callable[..., Any]:
     """``async with async_capture_on_commit_callbacks(execute=True) as callbacks:``."""
-    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db import DEFAULT_DB_ALIAS
 
-    from .db import CaptureOnCommit
+    from .db import CaptureOnCommit, thread_connections
 
-    main = {alias: connections[alias] for alias in connections}
+    main = thread_connections()
 
     def capture(*, using: str = DEFAULT_DB_ALIAS, execute: bool = False) -> CaptureOnCommit:
         return CaptureOnCommit(main[using], execute=execute)

@@ -9,6 +9,8 @@ from typing import Any
 from asgiref.sync import SyncToAsync
 from django.db import connections
 
+from .db import thread_connections
+
 __all__ = ["share_connections_with_executor"]
 
 _MISSING = object()
@@ -35,7 +37,7 @@ def share_connections_with_executor() -> Iterator[None]:
     ``ThreadSensitiveContext`` runs elsewhere and is not covered.
     """
     executor = SyncToAsync.single_thread_executor
-    shared = {alias: connections[alias] for alias in connections}
+    shared = thread_connections()
     for connection in shared.values():
         connection.inc_thread_sharing()
     previous = executor.submit(_swap, shared).result()

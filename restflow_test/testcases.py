@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from asgiref.sync import async_to_sync
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 from django.utils.functional import classproperty
 
 from .client import AsyncAPIClient, forgotten_await_message, take_never_awaited
-from .db import CaptureOnCommit, CountQueries
+from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -84,9 +84,6 @@ class AsyncLifecycleMixin:
         """Async tear-down, run in the test's event loop after an async test."""
 
     def _wrap_test_method(self) -> None:
-        # Called from __call__/debug, on the test's main thread: the thread whose
-        # connections awaited ORM calls and the client's views come back to.
-        self._main_connections = {alias: connections[alias] for alias in connections}
         name = self._testMethodName
         method: Callable[[], Any] = getattr(self, name)
         if getattr(method, "_restflow_wrapped", False):
@@ -134,16 +131,25 @@ class AsyncDatabaseAssertionsMixin:
 
     _main_connections: dict[str, Any]
 
+    def __call__(self, result: Any = None) -> Any:
+        # __call__/debug run on the test's main thread: the thread whose connections
+        # awaited ORM calls and the client's views come back to.
+        self._main_connections = thread_connections()
+        return super().__call__(result)  # type: ignore[misc]
+
+    def debug(self) -> None:
+        self._main_connections = thread_connections()
+        super().debug()  # type: ignore[misc]
+
     def _connection(self, using: str) -> Any:
         return self._main_connections[using]
 
     def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]]], None]:
         def check(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
-            listing = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(queries, 1))
             self.assertEqual(  # type: ignore[attr-defined]
                 executed, expected,
                 f"{executed} queries executed on {using!r}, {expected} expected\n"
-                f"Captured queries were:\n{listing}",
+                f"Captured queries were:\n{format_queries(queries)}",
             )
         return check
 
@@ -159,7 +165,8 @@ class AsyncDatabaseAssertionsMixin:
 
     def aassertNumQueries(self, num: int, *, using: str = DEFAULT_DB_ALIAS) -> CountQueries:
         """``async with self.aassertNumQueries(n):`` counts awaited ORM calls and views."""
-        return CountQueries(self._connection(using), num, self._check_count(using))
+        context: CountQueries = self.assertNumQueries(num, using=using)
+        return context
 
 
 class AsyncAPISimpleTestCase(AsyncLifecycleMixin, SimpleTestCase):
@@ -206,14 +213,14 @@ class AsyncAPITestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin, TestCa
     def captureOnCommitCallbacks(  # type: ignore[override]
         self, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
     ) -> CaptureOnCommit:
-        """Capture on_commit callbacks; works in sync and ``async def`` tests."""
+        """Capture on_commit callbacks in sync and ``async def`` tests.
+
+        Use it as ``with`` or ``async with``; the ``async with`` form runs executed
+        callbacks through ``sync_to_async``, so callbacks may query the database.
+        """
         return CaptureOnCommit(self._connection(using), execute=execute)
 
-    def acaptureOnCommitCallbacks(
-        self, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
-    ) -> CaptureOnCommit:
-        """``async with`` form; executed callbacks may query the database."""
-        return CaptureOnCommit(self._connection(using), execute=execute)
+    acaptureOnCommitCallbacks = captureOnCommitCallbacks
 
 
 
