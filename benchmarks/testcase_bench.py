@@ -6,7 +6,6 @@ per-round ratios. Run: ``python -m benchmarks.testcase_bench [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import statistics
@@ -23,7 +22,7 @@ django.setup()
 from django.test import TestCase  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment  # noqa: E402
 
-from benchmarks.common import ratio  # noqa: E402
+from benchmarks.common import parser, ratio, target, write_json  # noqa: E402
 from restflow_test import AsyncAPITestCase  # noqa: E402
 
 
@@ -89,11 +88,15 @@ def report(samples: dict[str, list[float]], rounds: int, n: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true")
-    args = parser.parse_args(argv)
+    args = parser(__doc__).parse_args(argv)
     rounds, n = (2, 10) if args.quick else (15, 200)
-    print(report(run(rounds, n), rounds, n))
+    samples = run(rounds, n)
+    print(report(samples, rounds, n))
+    measured = ratio(samples["AsyncAPITestCase, empty async test"],
+                     samples["Django TestCase, empty async test"])
+    write_json(args.json, {"targets": [target(
+        "AsyncAPITestCase empty async test / Django TestCase empty async test",
+        measured, "<=", 1.0)]})
     return 0
 
 

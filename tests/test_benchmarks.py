@@ -7,11 +7,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_quick_benchmarks_run_and_report_ratios():
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "| sync view GET |" in result.stdout
-    assert "Factory path" in result.stdout
-    assert "| AsyncAPITestCase, empty async test |" in result.stdout
-    assert "| Django WSGI LiveServerThread |" in result.stdout
+def test_quick_benchmarks_run_and_report_every_section(tmp_path):
+    chart = tmp_path / "chart.png"
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--chart", str(chart)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for expected in [
+        "| sync view GET |", "httpx + ASGITransport", "bare ASGIHandler (floor)",
+        "view called directly (floor)", "hops per request", "Factory path",
+        "| AsyncAPITestCase, empty async test |",
+        "| empty async test, pytest-asyncio alone |",
+        "| one-request async test, plugin + AsyncAPIClient |",
+        "speed-up (serial / -n 2, per round)",
+        "| Django WSGI LiveServerThread |",
+        "## Targets", "| factory path / hand-built AsyncRequestFactory request |",
+        "| pytest -n 2 speed-up over serial at 8 tests |",
+    ]:
+        assert expected in out, f"{expected!r} missing from:\n{out}"
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n"), "the chart should be a PNG"

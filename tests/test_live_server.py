@@ -63,6 +63,22 @@ async def test_streaming_arrives_in_chunks(server):
     assert b"".join(chunks).count(b"event: product") == 3
 
 
+def test_uvicorn_connections_do_not_wait_for_delayed_acks(transactional_db, settings):
+    """Nagle off on accepted sockets; with it on, every keep-alive response waited ~40 ms."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    live = start_live_server("uvicorn")
+    try:
+        with httpx.Client(base_url=live.url) as http:
+            assert http.get("/api/echo/").status_code == 200
+            connections = list(live._server.server_state.connections)
+            assert connections, "the keep-alive connection should still be open"
+            for protocol in connections:
+                sock = protocol.transport.get_extra_info("socket")
+                assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        live.stop()
+
+
 def test_stop_releases_port_and_threads(transactional_db, settings):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
     for backend in BACKENDS:

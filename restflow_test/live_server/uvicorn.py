@@ -33,7 +33,10 @@ class UvicornLiveServer(ServerAddress):
                 "The uvicorn live server needs uvicorn: "
                 "`pip install 'restflow-test[uvicorn]'`."
             ) from None
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio disables Nagle on accepted connections only when
+        # the socket's proto says TCP, and proto 0 is inherited by every accepted socket.
+        # Without it each keep-alive response stalls ~40 ms on delayed ACKs.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
