@@ -1,4 +1,4 @@
-"""``AsyncAPIClient``: DRF's ``APIClient`` for async tests, over Django's async handler."""
+"""`AsyncAPIClient`: DRF's `APIClient` for async tests, over Django's async handler."""
 
 from __future__ import annotations
 
@@ -46,9 +46,9 @@ class PendingRequest(Coroutine[Any, Any, Any]):
     """The coroutine a client verb returns; it notices when it is never awaited.
 
     Python only warns about an un-awaited coroutine, and only when it is collected;
-    a test that forgets ``await`` would otherwise pass while sending nothing. This
+    a test that forgets `await` would otherwise pass while sending nothing. This
     wrapper records the call so the test fails, and reading a response attribute
-    from it (``client.get(...).status_code``) says what is missing.
+    from it (`client.get(...).status_code`) says what is missing.
     """
 
     __slots__ = ("_call", "_coro", "_started")
@@ -126,11 +126,22 @@ def _refuse_in_event_loop(method: str) -> None:
 
 
 class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
-    """DRF's ``APIClient`` for async tests.
+    """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
-    full middleware stack). Bodies are rendered with ``format=`` like DRF; header
-    keys follow Django's WSGI convention everywhere (``HTTP_AUTHORIZATION=...``).
+    full middleware stack). Bodies are rendered with `format=` like DRF; header
+    keys follow Django's WSGI convention everywhere (`HTTP_AUTHORIZATION=...`).
+
+    Args:
+        enforce_csrf_checks: Enforce CSRF for session-authenticated requests, as
+            DRF's `APIClient(enforce_csrf_checks=True)` does.
+        raise_request_exception: Re-raise exceptions raised by a view in the test
+            (the default); when false the response is Django's 500.
+        headers: Headers sent with every request, by HTTP name
+            (`{"Accept-Language": "fr"}`).
+        query_params: Query parameters added to every request.
+        **defaults: WSGI-style environ keys sent with every request
+            (`HTTP_ACCEPT="application/json"`, `REMOTE_ADDR="10.0.0.1"`).
     """
 
     __test__ = False
@@ -156,16 +167,31 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
 
     # -- state that later requests carry ---------------------------------------------
     def credentials(self, **kwargs: Any) -> None:
-        """Send these WSGI-style headers with every later request; no arguments resets."""
+        """Send these WSGI-style headers with every later request.
+
+        Args:
+            **kwargs: `HTTP_*` or `CONTENT_*` keys, for example
+                `HTTP_AUTHORIZATION=f"Token {key}"`. They replace the previous
+                credentials; no arguments clears them.
+
+        Raises:
+            ValueError: A key that is not a header key, or a value that cannot be sent.
+        """
         validate_environ_keys(kwargs, where="credentials()")
         build_scope("GET", "/", body=b"", secure=False, layers=[kwargs])
         self._credentials = kwargs
 
     def force_authenticate(self, user: Any = None, token: Any = None) -> None:
-        """Authenticate every later request as ``user``/``token``, skipping auth classes.
+        """Authenticate every later request as `user` and `token`.
 
-        With no arguments, stop forcing and forget the session cookie. This does not
-        touch the database, so it is safe in async code.
+        The view's authentication classes are skipped: `request.user` and
+        `request.auth` are exactly these values. With no arguments, stop forcing and
+        forget the session cookie. This does not touch the database, so it is safe in
+        async code.
+
+        Args:
+            user: The user the views see, or `None`.
+            token: What `request.auth` is, or `None`.
         """
         self.handler.force_user = user
         self.handler.force_token = token
@@ -177,23 +203,23 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
 
     # -- sessions ---------------------------------------------------------------------
     def login(self, **credentials: Any) -> bool:
-        """Sync session login, for sync code; use :meth:`alogin` in async tests."""
+        """Sync session login, for sync code; use `alogin()` in async tests."""
         _refuse_in_event_loop("login")
         return super().login(**credentials)
 
     def force_login(self, user: Any, backend: str | None = None) -> None:
-        """Sync forced session login; use :meth:`aforce_login` in async tests."""
+        """Sync forced session login; use `aforce_login()` in async tests."""
         _refuse_in_event_loop("force_login")
         super().force_login(user, backend)
 
     def logout(self) -> None:
-        """Sync logout; use :meth:`alogout` in async tests."""
+        """Sync logout; use `alogout()` in async tests."""
         _refuse_in_event_loop("logout")
         super().logout()
         self._forget_identity()
 
     async def alogout(self) -> None:
-        """End the session and clear credentials and forced authentication."""
+        """End the session and clear `credentials()` and forced authentication."""
         await super().alogout()
         self._forget_identity()
 
@@ -207,7 +233,20 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         self, path: str, data: Any = None, follow: bool = False, secure: bool = False,
         *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """GET ``path``; ``data`` becomes the query string."""
+        """GET `path`; `data` (a mapping) becomes the query string.
+
+        Args:
+            path: The URL path; a query string in it is kept when there is no `data`.
+            data: Query parameters, like `query_params`.
+            follow: Follow redirects; the response gets `redirect_chain`.
+            secure: Make an `https` request.
+            headers: Headers for this request, by HTTP name.
+            query_params: Query parameters (not together with `data`).
+            **extra: WSGI-style environ keys for this request.
+
+        Returns:
+            An awaitable of the response; await it.
+        """
         return super().get(path, data, secure, headers=headers,
                            query_params=query_params, follow=follow, **extra)
 
@@ -215,7 +254,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         self, path: str, data: Any = None, follow: bool = False, secure: bool = False,
         *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """HEAD ``path``; ``data`` becomes the query string."""
+        """HEAD `path`; `data` becomes the query string."""
         return super().head(path, data, secure, headers=headers,
                             query_params=query_params, follow=follow, **extra)
 
@@ -223,7 +262,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         self, path: str, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """TRACE ``path``."""
+        """TRACE `path`."""
         return super().trace(path, secure, headers=headers,
                              query_params=query_params, follow=follow, **extra)
 
@@ -232,7 +271,34 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         content_type: str | None = None, follow: bool = False, secure: bool = False,
         *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """POST ``data`` rendered with ``format`` (default ``"json"``)."""
+        """POST `data`, rendered by the renderer for `format`.
+
+        The other body verbs (`put`, `patch`, `delete`, `options`) take the same
+        arguments.
+
+        Args:
+            path: The URL path, optionally with a query string.
+            data: The body: rendered with `format`, or sent as it is with
+                `content_type`. `None` sends no body.
+            format: A renderer's format from `TEST_REQUEST_RENDERER_CLASSES`
+                (`"json"`, `"multipart"`, ...). Default `"json"`, or the project's
+                `TEST_REQUEST_DEFAULT_FORMAT` when it sets one.
+            content_type: Send `data` (bytes or str) with this content type
+                instead of rendering it.
+            follow: Follow redirects; the response gets `redirect_chain`.
+            secure: Make an `https` request.
+            headers: Headers for this request, by HTTP name.
+            query_params: Query parameters for this request.
+            **extra: WSGI-style environ keys for this request (`HTTP_X_API_KEY="k"`).
+
+        Returns:
+            An awaitable of the response; await it.
+
+        Raises:
+            AssertionError: Both `format` and `content_type` were given.
+            ValueError: Unknown format, data the renderer cannot render, or a bad
+                header key or value; raised before anything is sent.
+        """
         return super().post(path, data, format, content_type, secure, headers=headers,
                             query_params=query_params, follow=follow, **extra)
 
@@ -241,7 +307,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         content_type: str | None = None, follow: bool = False, secure: bool = False,
         *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """PUT ``data``; see :meth:`post`."""
+        """PUT `data`; see `post()`."""
         return super().put(path, data, format, content_type, secure, headers=headers,
                            query_params=query_params, follow=follow, **extra)
 
@@ -250,7 +316,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         content_type: str | None = None, follow: bool = False, secure: bool = False,
         *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """PATCH ``data``; see :meth:`post`."""
+        """PATCH `data`; see `post()`."""
         return super().patch(path, data, format, content_type, secure, headers=headers,
                              query_params=query_params, follow=follow, **extra)
 
@@ -259,7 +325,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         content_type: str | None = None, follow: bool = False, secure: bool = False,
         *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """DELETE, with an optional body; see :meth:`post`."""
+        """DELETE, with an optional body; see `post()`."""
         return super().delete(path, data, format, content_type, secure, headers=headers,
                               query_params=query_params, follow=follow, **extra)
 
@@ -268,7 +334,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         content_type: str | None = None, follow: bool = False, secure: bool = False,
         *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> PendingRequest:
-        """OPTIONS, with an optional body; see :meth:`post`."""
+        """OPTIONS, with an optional body; see `post()`."""
         return super().options(path, data, format, content_type, secure, headers=headers,
                                query_params=query_params, follow=follow, **extra)
 
@@ -278,7 +344,22 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         follow: bool = False, headers: Headers | None = None, query_params: Any = None,
         **extra: Any,
     ) -> PendingRequest:
-        """Send any method with a ready-encoded body."""
+        """Send any method with a ready-encoded body.
+
+        Args:
+            method: The HTTP method.
+            path: The URL path.
+            data: The body, bytes or str (encoded with `DEFAULT_CHARSET`).
+            content_type: The body's content type; `None` sends none.
+            secure: Make an `https` request.
+            follow: Follow redirects; the response gets `redirect_chain`.
+            headers: Headers for this request, by HTTP name.
+            query_params: Query parameters for this request.
+            **extra: WSGI-style environ keys for this request.
+
+        Returns:
+            An awaitable of the response; await it.
+        """
         scope = self._scope(method, path, data, content_type, secure, headers,
                             query_params, extra)
         call = f"client.{method.lower()}({str(path)!r})"

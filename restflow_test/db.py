@@ -1,9 +1,9 @@
 """Query counting and on_commit capture that work from async tests.
 
-Django's ``assertNumQueries`` and ``captureOnCommitCallbacks`` look up
-``connections[alias]`` in the thread they are entered in. In an async test that is the
+Django's `assertNumQueries` and `captureOnCommitCallbacks` look up
+`connections[alias]` in the thread they are entered in. In an async test that is the
 event loop's thread, whose connection is not the one holding the test transaction (and
-touching it there raises ``SynchronousOnlyOperation``). These helpers take the
+touching it there raises `SynchronousOnlyOperation`). These helpers take the
 connection object explicitly: the one the test's awaited ORM calls and views use.
 """
 
@@ -34,9 +34,9 @@ def format_queries(queries: list[dict[str, Any]]) -> str:
 
 
 class CountQueries:
-    """Count the queries run on ``connection``; check the count on exit.
+    """Count the queries run on `connection`; check the count on exit.
 
-    Usable as ``with`` and ``async with``. ``check(expected, executed, queries)`` is
+    Usable as `with` and `async with`. `check(expected, executed, queries)` is
     called on a clean exit and raises when the count is wrong.
     """
 
@@ -76,10 +76,10 @@ class CountQueries:
 
 
 class CaptureOnCommit:
-    """Capture the ``on_commit`` callbacks registered on ``connection``.
+    """Capture the `on_commit` callbacks registered on `connection`.
 
-    ``with`` runs captured callbacks (when ``execute``) in the current thread; ``async
-    with`` runs them through ``sync_to_async`` so callbacks that query the database
+    `with` runs captured callbacks (when `execute`) in the current thread; `async
+    with` runs them through `sync_to_async` so callbacks that query the database
     work from an async test.
     """
 

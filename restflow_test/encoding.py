@@ -1,4 +1,4 @@
-"""Request bodies: ``format=`` through DRF renderers, ``content_type=`` as given."""
+"""Request bodies: `format=` through DRF renderers, `content_type=` as given."""
 
 from __future__ import annotations
 
@@ -21,15 +21,15 @@ _FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 def renderer_classes() -> dict[str, Any]:
-    """The test renderers by format name, from ``TEST_REQUEST_RENDERER_CLASSES``."""
+    """The test renderers by format name, from `TEST_REQUEST_RENDERER_CLASSES`."""
     classes: list[Any] = list(api_settings.TEST_REQUEST_RENDERER_CLASSES)
     return {cls.format: cls for cls in classes}
 
 
 def default_format() -> str:
-    """``"json"``, unless the project sets ``TEST_REQUEST_DEFAULT_FORMAT`` itself.
+    """`"json"`, unless the project sets `TEST_REQUEST_DEFAULT_FORMAT` itself.
 
-    DRF's own default is ``"multipart"``; an async API test almost always wants JSON,
+    DRF's own default is `"multipart"`; an async API test almost always wants JSON,
     so we only follow the setting when a project wrote it down.
     """
     configured = getattr(settings, "REST_FRAMEWORK", {}) or {}
@@ -39,13 +39,13 @@ def default_format() -> str:
 def encode_body(
     data: Any, format: str | None = None, content_type: str | None = None
 ) -> tuple[bytes, str | None]:
-    """Return ``(body, content_type)`` for a request with ``data``.
+    """Return `(body, content_type)` for a request with `data`.
 
-    ``data=None`` means no body and no content type.
+    `data=None` means no body and no content type.
     """
     if format is not None and content_type is not None:
         # The documented contract (as in DRF) is an AssertionError; raised explicitly
-        # so that it still fires under ``python -O``.
+        # so that it still fires under `python -O`.
         raise AssertionError(
             "You may not set both `format` and `content_type`: use `format=` to render "
             "`data` with a DRF renderer, or `content_type=` to send `data` as it is."

@@ -1,4 +1,4 @@
-"""``AsyncAPIRequestFactory``: DRF's ``format=`` on top of ASGI requests."""
+"""`AsyncAPIRequestFactory`: DRF's `format=` on top of ASGI requests."""
 
 from __future__ import annotations
 
@@ -23,23 +23,30 @@ Headers = Mapping[str, Any]
 
 
 def force_authenticate(request: Any, user: Any = None, token: Any = None) -> None:
-    """Make DRF's ``Request`` skip authentication and use ``user`` and ``token``.
+    """Make DRF's `Request` skip authentication and use `user` and `token`.
 
-    For requests built by :class:`AsyncAPIRequestFactory` and passed to a view
-    directly; ``request.user`` and ``request.auth`` are then exactly these values.
+    For requests built by a request factory and passed to a view directly;
+    `request.user` and `request.auth` are then exactly these values.
+
+    Args:
+        request: A request from
+            [AsyncAPIRequestFactory][restflow_test.AsyncAPIRequestFactory] (or any
+            Django request factory).
+        user: The user the view sees, or `None`.
+        token: What `request.auth` is, or `None`.
     """
     request._force_auth_user = user
     request._force_auth_token = token
 
 
 def apply_extra_meta(request: ASGIRequest) -> None:
-    """Copy the WSGI-only keys (``REMOTE_USER`` ...) that an ASGI scope cannot carry."""
+    """Copy the WSGI-only keys (`REMOTE_USER` ...) that an ASGI scope cannot carry."""
     scope: dict[str, Any] = request.scope  # type: ignore[assignment]
     request.META.update(scope.pop("_restflow_meta", None) or {})
 
 
 def as_bytes(data: bytes | str | None) -> bytes:
-    """A ready-encoded body as bytes (str is encoded with ``DEFAULT_CHARSET``)."""
+    """A ready-encoded body as bytes (str is encoded with `DEFAULT_CHARSET`)."""
     if isinstance(data, str):
         return data.encode(settings.DEFAULT_CHARSET)
     return bytes(data or b"")
@@ -56,12 +63,20 @@ def _query(data: Any, query_params: Any) -> dict[str, Any]:
 
 
 class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
-    """Build ``ASGIRequest`` objects for calling DRF views directly.
+    """Build `ASGIRequest` objects for calling DRF views directly.
 
-    The verbs are plain methods: ``request = factory.post("/x/", {"a": 1})`` then
-    ``response = await View.as_view()(request)``. No middleware runs, and CSRF is not
-    enforced unless ``enforce_csrf_checks=True``. Header keys follow Django's WSGI
-    convention (``HTTP_AUTHORIZATION=...``) or go in ``headers={"Authorization": ...}``.
+    The verbs are plain methods: `request = factory.post("/x/", {"a": 1})` then
+    `response = await View.as_view()(request)`. No middleware runs, and CSRF is not
+    enforced unless `enforce_csrf_checks=True`. Header keys follow Django's WSGI
+    convention (`HTTP_AUTHORIZATION=...`) or go in `headers={"Authorization": ...}`.
+    The verbs take the same arguments as
+    [AsyncAPIClient][restflow_test.AsyncAPIClient]'s, minus `follow`.
+
+    Args:
+        enforce_csrf_checks: Enforce CSRF for session-authenticated requests.
+        headers: Headers for every request, by HTTP name.
+        query_params: Query parameters added to every request.
+        **defaults: WSGI-style environ keys for every request.
     """
 
     __test__ = False
@@ -88,7 +103,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         self, path: str, data: Data = None, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A GET request; ``data`` becomes the query string."""
+        """A GET request; `data` becomes the query string."""
         extra.update(_query(data, query_params))
         return self.generic("GET", path, secure=secure, headers=headers, **extra)
 
@@ -96,7 +111,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         self, path: str, data: Data = None, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A HEAD request; ``data`` becomes the query string."""
+        """A HEAD request; `data` becomes the query string."""
         extra.update(_query(data, query_params))
         return self.generic("HEAD", path, secure=secure, headers=headers, **extra)
 
@@ -128,7 +143,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         content_type: str | None = None, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A POST request with ``data`` rendered by ``format`` (default ``"json"``)."""
+        """A POST request with `data` rendered by `format` (default `"json"`)."""
         return self._with_body("POST", path, data, format, content_type, secure,
                                headers, query_params, extra)
 
@@ -137,7 +152,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         content_type: str | None = None, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A PUT request; see :meth:`post`."""
+        """A PUT request; see `post()`."""
         return self._with_body("PUT", path, data, format, content_type, secure,
                                headers, query_params, extra)
 
@@ -146,7 +161,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         content_type: str | None = None, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A PATCH request; see :meth:`post`."""
+        """A PATCH request; see `post()`."""
         return self._with_body("PATCH", path, data, format, content_type, secure,
                                headers, query_params, extra)
 
@@ -155,7 +170,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         content_type: str | None = None, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A DELETE request; see :meth:`post`."""
+        """A DELETE request; see `post()`."""
         return self._with_body("DELETE", path, data, format, content_type, secure,
                                headers, query_params, extra)
 
@@ -164,7 +179,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         content_type: str | None = None, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """An OPTIONS request; see :meth:`post`."""
+        """An OPTIONS request; see `post()`."""
         return self._with_body("OPTIONS", path, data, format, content_type, secure,
                                headers, query_params, extra)
 
@@ -173,7 +188,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         content_type: str | None = "application/octet-stream", secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """Any method with a ready-encoded body, as Django's ``generic()``."""
+        """Any method with a ready-encoded body, as Django's `generic()`."""
         return self.request(**self._scope(method, path, data, content_type, secure,
                                           headers, query_params, extra))
 
@@ -217,7 +232,7 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         return request
 
     def request(self, **scope: Any) -> ASGIRequest:  # type: ignore[override]
-        """Turn a scope into an ``ASGIRequest`` marked for the CSRF setting."""
+        """Turn a scope into an `ASGIRequest` marked for the CSRF setting."""
         request = super().request(**scope)
         apply_extra_meta(request)
         request._dont_enforce_csrf_checks = not self.enforce_csrf_checks  # type: ignore[attr-defined]

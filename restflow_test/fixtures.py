@@ -26,7 +26,11 @@ def _require_pytest_django() -> None:
 
 @pytest.fixture
 def async_api_client() -> Generator[Any]:
-    """A fresh :class:`~restflow_test.AsyncAPIClient` for the test."""
+    """A fresh [AsyncAPIClient][restflow_test.AsyncAPIClient] for the test.
+
+    pytest-django's `async_client` stays Django's `AsyncClient`; define your own
+    `async_client` fixture in `conftest.py` to use this one under that name.
+    """
     _require_pytest_django()
     from restflow_test import AsyncAPIClient
 
@@ -35,7 +39,7 @@ def async_api_client() -> Generator[Any]:
 
 @pytest.fixture
 def async_api_rf() -> Any:
-    """An :class:`~restflow_test.AsyncAPIRequestFactory`."""
+    """An [AsyncAPIRequestFactory][restflow_test.AsyncAPIRequestFactory] for the test."""
     _require_pytest_django()
     from restflow_test import AsyncAPIRequestFactory
 
@@ -44,7 +48,10 @@ def async_api_rf() -> Any:
 
 @pytest.fixture
 def admin_async_api_client(db: None, admin_user: Any) -> Any:
-    """An :class:`~restflow_test.AsyncAPIClient` force-authenticated as ``admin_user``."""
+    """An [AsyncAPIClient][restflow_test.AsyncAPIClient] forced to pytest-django's `admin_user`.
+
+    Uses the database (the `db` fixture) to create the superuser.
+    """
     from restflow_test import AsyncAPIClient
 
     client = AsyncAPIClient()
@@ -65,7 +72,12 @@ def _check_count(expected: int | None, executed: int, queries: list[dict[str, An
 
 @pytest.fixture
 def async_assert_num_queries(db: None) -> Callable[..., Any]:
-    """``async with async_assert_num_queries(n):`` (or ``with``) in async tests."""
+    """Count queries in async and sync tests: `async with async_assert_num_queries(n):`.
+
+    Returns a callable `count(num, *, using="default")`; its context manager (`async
+    with` or `with`) fails the test on exit, listing the queries, when the count of
+    awaited ORM calls and view queries differs from `num`.
+    """
     from django.db import DEFAULT_DB_ALIAS
 
     from .db import CountQueries, thread_connections
@@ -80,7 +92,13 @@ def async_assert_num_queries(db: None) -> Callable[..., Any]:
 
 @pytest.fixture
 def async_capture_on_commit_callbacks(db: None) -> Callable[..., Any]:
-    """``async with async_capture_on_commit_callbacks(execute=True) as callbacks:``."""
+    """Capture on_commit callbacks: `async with ...(execute=True) as callbacks:`.
+
+    Returns a callable `capture(*, using="default", execute=False)`; its context
+    manager collects the callbacks registered inside the block (by awaited ORM calls
+    and by views) and, with `execute=True`, runs them on exit. The `async with` form
+    runs them through `sync_to_async`, so they may query the database.
+    """
     from django.db import DEFAULT_DB_ALIAS
 
     from .db import CaptureOnCommit, thread_connections
@@ -112,5 +130,10 @@ def _restflow_live_server(django_db_setup: None, django_db_blocker: Any) -> Gene
 
 @pytest.fixture
 def async_live_server(_restflow_live_server: Any, transactional_db: None) -> Any:
-    """A real ASGI server (Daphne by default) with ``.url``; the test is transactional."""
+    """A real ASGI server (Daphne by default) with `.url`; the test is transactional.
+
+    One server per session (per xdist worker), serving `settings.ASGI_APPLICATION`;
+    `settings.RESTFLOW_LIVE_SERVER_BACKEND = "uvicorn"` picks uvicorn. The test's
+    rows are committed so the server sees them, and flushed afterwards.
+    """
     return _restflow_live_server

@@ -16,9 +16,9 @@ __all__ = ["ForceAuthAsyncClientHandler"]
 class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
     """Django's async client handler, plus forced authentication on every request.
 
-    ``get_response_async`` is where the request object first exists and before any
+    `get_response_async` is where the request object first exists and before any
     middleware runs, so it is where the forced user and token are attached (as DRF's
-    sync ``ForceAuthClientHandler`` does in ``get_response``).
+    sync `ForceAuthClientHandler` does in `get_response`).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,10 +1,10 @@
 """WSGI-style request keys -> one ASGI scope.
 
-Django's test tooling describes a request as a WSGI environ (``HTTP_AUTHORIZATION``,
-``CONTENT_TYPE``, ``SERVER_NAME`` ...). DRF users write their tests that way, so we
+Django's test tooling describes a request as a WSGI environ (`HTTP_AUTHORIZATION`,
+`CONTENT_TYPE`, `SERVER_NAME` ...). DRF users write their tests that way, so we
 accept those keys everywhere and translate them ourselves into an ASGI scope, instead
-of handing them to Django's ``AsyncRequestFactory`` (which turns ``HTTP_X`` into an
-``HTTP_HTTP_X`` header on some releases and drops it on others).
+of handing them to Django's `AsyncRequestFactory` (which turns `HTTP_X` into an
+`HTTP_HTTP_X` header on some releases and drops it on others).
 
 The request is described by *layers* of environ keys, weakest first; a later layer
 replaces a key of an earlier one, so every header has exactly one value.
@@ -26,8 +26,8 @@ _TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _FORBIDDEN_VALUE_CHARS = ("\r", "\n", "\x00")
 
 # Environ keys that describe the request rather than a header. They map onto parts
-# of the ASGI scope; anything else that is not ``HTTP_*``/``CONTENT_*`` is copied
-# into ``request.META`` as it is, as a WSGI server would.
+# of the ASGI scope; anything else that is not `HTTP_*`/`CONTENT_*` is copied
+# into `request.META` as it is, as a WSGI server would.
 _SCOPE_KEYS = frozenset(
     {
         "REQUEST_METHOD",
@@ -46,7 +46,7 @@ _UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length
 
 
 def header_name(key: str) -> str | None:
-    """The HTTP header name for a WSGI environ key, or ``None`` if it is not one."""
+    """The HTTP header name for a WSGI environ key, or `None` if it is not one."""
     if key in _UNPREFIXED:
         return _UNPREFIXED[key]
     if key.startswith("HTTP_"):
@@ -55,7 +55,7 @@ def header_name(key: str) -> str | None:
 
 
 def check_header(name: str, value: object, *, given_as: str) -> str:
-    """Return ``value`` as a str if it can go on the wire, else raise ``ValueError``."""
+    """Return `value` as a str if it can go on the wire, else raise `ValueError`."""
     if not name or not _TOKEN_RE.match(name):
         raise ValueError(
             f"{given_as!r} is not a valid HTTP header name: a header name must be "
@@ -86,7 +86,7 @@ def check_header(name: str, value: object, *, given_as: str) -> str:
 
 
 def headers_to_environ(headers: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Translate ``headers={"Authorization": ...}`` into environ keys, validating names."""
+    """Translate `headers={"Authorization": ...}` into environ keys, validating names."""
     if not headers:
         return {}
     environ = {}
@@ -101,7 +101,7 @@ def headers_to_environ(headers: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def validate_environ_keys(environ: Mapping[str, Any], *, where: str) -> None:
-    """Reject keys that are not environ-style (``credentials()`` only takes headers)."""
+    """Reject keys that are not environ-style (`credentials()` only takes headers)."""
     for key in environ:
         if not (key.startswith("HTTP_") or key.startswith("CONTENT_")):
             hint = ""
@@ -131,9 +131,9 @@ def build_scope(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Build an ASGI HTTP scope from a path and environ layers (weakest first).
 
-    Return ``(scope, meta)``: ``meta`` holds the environ keys that have no place in an
-    ASGI scope (``REMOTE_USER`` and the like); the caller copies them into
-    ``request.META`` once the request exists.
+    Return `(scope, meta)`: `meta` holds the environ keys that have no place in an
+    ASGI scope (`REMOTE_USER` and the like); the caller copies them into
+    `request.META` once the request exists.
     """
     parsed = urlsplit(str(path))
     environ = _merge(layers)

@@ -1,7 +1,7 @@
-"""pytest plugin: fixtures, and database isolation that holds for ``async def`` tests.
+"""pytest plugin: fixtures, and database isolation that holds for `async def` tests.
 
-Loaded through the ``pytest11`` entry point. The problem it solves: pytest-asyncio runs
-a coroutine test on the main thread's event loop, so the ORM's ``sync_to_async`` calls
+Loaded through the `pytest11` entry point. The problem it solves: pytest-asyncio runs
+a coroutine test on the main thread's event loop, so the ORM's `sync_to_async` calls
 (from the test, from async fixtures, and from views reached through an async client)
 go to asgiref's single-thread executor, whose own database connection is in
 autocommit: rows are committed and leak into later tests, and views do not see rows

@@ -30,11 +30,11 @@ def _swap(replacements: dict[str, Any]) -> dict[str, Any]:
 
 @contextmanager
 def share_connections_with_executor() -> Iterator[None]:
-    """Run ``sync_to_async`` code on this thread's connections while the block runs.
+    """Run `sync_to_async` code on this thread's connections while the block runs.
 
     Must be entered from the thread that owns the connections (the main thread in
-    pytest). Code that uses ``thread_sensitive=False`` or its own
-    ``ThreadSensitiveContext`` runs elsewhere and is not covered.
+    pytest). Code that uses `thread_sensitive=False` or its own
+    `ThreadSensitiveContext` runs elsewhere and is not covered.
     """
     executor = SyncToAsync.single_thread_executor
     shared = thread_connections()

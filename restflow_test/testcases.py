@@ -1,4 +1,4 @@
-"""The test-case bases: Django's, with ``AsyncAPIClient`` and an async lifecycle."""
+"""The test-case bases: Django's, with `AsyncAPIClient` and an async lifecycle."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _MUST_BE_SYNC = ("setUp", "tearDown", "setUpTestData", "setUpClass", "tearDownCl
 
 
 class AsyncLifecycleMixin:
-    """``asyncSetUp``/``asyncTearDown`` in the same event loop as the async test."""
+    """`asyncSetUp`/`asyncTearDown` in the same event loop as the async test."""
 
     # Django's stubs type these as its own Client classes; ours is an async client.
     client_class: Any = AsyncAPIClient
@@ -155,7 +155,7 @@ class AsyncDatabaseAssertionsMixin:
 
     def assertNumQueries(self, num: int, func: Callable[..., Any] | None = None,
                          *args: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> Any:
-        """Like Django's, and also works in ``async def`` tests (``with`` form)."""
+        """Like Django's, and also works in `async def` tests (`with` form)."""
         context = CountQueries(self._connection(using), num, self._check_count(using))
         if func is None:
             return context
@@ -164,15 +164,33 @@ class AsyncDatabaseAssertionsMixin:
         return None
 
     def aassertNumQueries(self, num: int, *, using: str = DEFAULT_DB_ALIAS) -> CountQueries:
-        """``async with self.aassertNumQueries(n):`` counts awaited ORM calls and views."""
+        """`async with self.aassertNumQueries(n):` counts awaited ORM calls and views.
+
+        Args:
+            num: The expected number of queries.
+            using: The database alias.
+
+        Returns:
+            A context manager (`async with` or `with`) that fails the test on exit,
+            listing the queries, when the count differs.
+        """
         context: CountQueries = self.assertNumQueries(num, using=using)
         return context
 
 
 class AsyncAPISimpleTestCase(AsyncLifecycleMixin, SimpleTestCase):
-    """No database access; ``self.client`` is an :class:`AsyncAPIClient`."""
+    """No database access; `self.client` is an [AsyncAPIClient][restflow_test.AsyncAPIClient].
+
+    A query fails with Django's message. Has the async lifecycle (`asyncSetUp`,
+    `asyncTearDown`) and fails a test that forgets to await a client call.
+    """
 
     def acaptureOnCommitCallbacks(self, **kwargs: Any) -> Any:
+        """Refused: there is no database here, so no on_commit callbacks.
+
+        Raises:
+            TypeError: Always, pointing at `AsyncAPITestCase`.
+        """
         raise TypeError(
             "AsyncAPISimpleTestCase has no database, so there are no on_commit callbacks "
             "to capture: use AsyncAPITestCase."
@@ -181,9 +199,14 @@ class AsyncAPISimpleTestCase(AsyncLifecycleMixin, SimpleTestCase):
 
 class AsyncAPITransactionTestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin,
                                   TransactionTestCase):
-    """Real commits, tables flushed after each test; ``on_commit`` callbacks run."""
+    """Real commits, tables flushed after each test; `on_commit` callbacks run."""
 
     def captureOnCommitCallbacks(self, **kwargs: Any) -> Any:
+        """Refused: callbacks run at each real commit; assert their effect instead.
+
+        Raises:
+            TypeError: Always, pointing at `AsyncAPITestCase` for capturing.
+        """
         raise TypeError(
             f"{type(self).__name__} commits for real, so on_commit callbacks run at "
             "commit and there is nothing to capture: assert their effect instead, or "
@@ -196,15 +219,21 @@ class AsyncAPITransactionTestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMi
 class AsyncAPITestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin, TestCase):
     """Each test in a transaction rolled back at its end; the fast default.
 
-    ``on_commit`` callbacks do not run unless captured with
-    ``captureOnCommitCallbacks(execute=True)`` or ``acaptureOnCommitCallbacks``.
-    Class-level data can be created with ``@classmethod async def asetUpTestData``.
+    `on_commit` callbacks do not run unless captured with
+    `captureOnCommitCallbacks(execute=True)` or `acaptureOnCommitCallbacks`.
+    Class-level data can be created with `@classmethod async def asetUpTestData`.
     """
 
     _supports_asetUpTestData: ClassVar[bool] = True
 
     @classmethod
     def setUpTestData(cls) -> None:
+        """Django's class-wide set-up, then `asetUpTestData` if the class defines one.
+
+        Define `asetUpTestData` as an async classmethod; like `setUpTestData`, the
+        attributes it sets are deep-copied for each test and its rows are rolled back
+        when the class ends. Overriding `setUpTestData` too? Call `super()`.
+        """
         super().setUpTestData()
         asetup = getattr(cls, "asetUpTestData", None)
         if asetup is not None:
@@ -213,24 +242,35 @@ class AsyncAPITestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin, TestCa
     def captureOnCommitCallbacks(  # type: ignore[override]
         self, *, using: str = DEFAULT_DB_ALIAS, execute: bool = False
     ) -> CaptureOnCommit:
-        """Capture on_commit callbacks in sync and ``async def`` tests.
+        """Capture on_commit callbacks in sync and `async def` tests.
 
-        Use it as ``with`` or ``async with``; the ``async with`` form runs executed
-        callbacks through ``sync_to_async``, so callbacks may query the database.
+        Use it as `with` or `async with` (`acaptureOnCommitCallbacks` is the same
+        method); the `async with` form runs executed callbacks through
+        `sync_to_async`, so callbacks may query the database. Callbacks registered by
+        awaited ORM calls and by views reached through `self.client` are captured.
+
+        Args:
+            using: The database alias.
+            execute: Run the captured callbacks when the block exits.
+
+        Returns:
+            A context manager whose target is the list of captured callbacks.
         """
         return CaptureOnCommit(self._connection(using), execute=execute)
 
     acaptureOnCommitCallbacks = captureOnCommitCallbacks
 
 
-
-
 class AsyncAPILiveServerTestCase(AsyncAPITransactionTestCase):
     """A real ASGI server (Daphne by default) serving the project for the class.
 
-    ``self.live_server_url`` points at it; ``self.client`` is still the in-process
-    :class:`AsyncAPIClient`. Set ``live_server_backend = "uvicorn"`` on the class, or
-    ``RESTFLOW_LIVE_SERVER_BACKEND`` in settings, to use uvicorn instead.
+    `self.live_server_url` points at it; `self.client` is still the in-process
+    [AsyncAPIClient][restflow_test.AsyncAPIClient]. Class attributes:
+
+    - `live_server_backend`: `"daphne"` or `"uvicorn"`; default
+      `settings.RESTFLOW_LIVE_SERVER_BACKEND`, else `"daphne"`.
+    - `asgi_application`: a dotted path; default `settings.ASGI_APPLICATION`.
+    - `host`, `port`: where to listen; port 0 picks a free port.
     """
 
     live_server_backend: ClassVar[str | None] = None
@@ -241,10 +281,17 @@ class AsyncAPILiveServerTestCase(AsyncAPITransactionTestCase):
 
     @classproperty
     def live_server_url(cls) -> str:
+        """`http://127.0.0.1:<port>`, the running server's address."""
         return str(cls.server.url)
 
     @classmethod
     def setUpClass(cls) -> None:
+        """Start the server for the class; it stops in the class clean-up.
+
+        Raises:
+            RuntimeError: The server could not start (port taken, ...), with the cause.
+            ImproperlyConfigured: The ASGI application or the backend is not usable.
+        """
         super().setUpClass()
         from django.test.utils import modify_settings
 

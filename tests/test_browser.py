@@ -18,6 +18,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+# --8<-- [start:browser]
 def _browser():
     from selenium.webdriver.chrome.service import Service
 
@@ -63,3 +64,4 @@ class BrowsableAPILoginTests(AsyncAPILiveServerTestCase):
             "return [...document.styleSheets].map(s => s.href).filter(Boolean)"
         )
         assert any("/static/rest_framework/" in href for href in css)
+# --8<-- [end:browser]

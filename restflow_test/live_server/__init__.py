@@ -1,7 +1,7 @@
 """Real ASGI servers in a background thread of the test process.
 
-``start_live_server()`` serves the project's ASGI application (plus static files) on
-127.0.0.1 at a free port and returns a started server with ``.url``; ``.stop()``
+`start_live_server()` serves the project's ASGI application (plus static files) on
+127.0.0.1 at a free port and returns a started server with `.url`; `.stop()`
 closes its socket and connections. Daphne is the default; uvicorn is the alternative.
 """
 
@@ -30,7 +30,7 @@ class LiveServer(Protocol):
 
 
 class ServerAddress:
-    """``host``/``port`` and the ``url`` (also ``str(server)``) built from them."""
+    """`host`/`port` and the `url` (also `str(server)`) built from them."""
 
     host: str
     port: int
@@ -78,7 +78,23 @@ def load_application(path: str | None = None) -> Any:
 
 def start_live_server(backend: str | None = None, application: Any = None,
                       *, host: str = "127.0.0.1", port: int = 0) -> LiveServer:
-    """Start a live server and return it once it accepts connections."""
+    """Start a live server and return it once it accepts connections.
+
+    Args:
+        backend: `"daphne"` or `"uvicorn"`; default
+            `settings.RESTFLOW_LIVE_SERVER_BACKEND`, else `"daphne"`.
+        application: An ASGI application; default `settings.ASGI_APPLICATION`
+            wrapped in Django's static files handler.
+        host: The address to listen on.
+        port: The port; 0 picks a free one.
+
+    Returns:
+        The running server: `.url`, `.host`, `.port`, and `.stop()`.
+
+    Raises:
+        RuntimeError: The server could not start (port taken, ...), with the cause.
+        ImproperlyConfigured: Unknown backend, or an application that does not import.
+    """
     backend = resolve_backend(backend)
     application = application if application is not None else load_application()
     if backend == "uvicorn":

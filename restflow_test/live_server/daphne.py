@@ -2,7 +2,7 @@
 
 Twisted's reactor cannot be restarted, so it is started once, lazily, in a daemon
 thread and kept for the life of the process; each server is a listener added to it
-(``tcp:port=0``) and removed again by ``stop()``. Importing ``daphne.server`` installs
+(`tcp:port=0`) and removed again by `stop()`. Importing `daphne.server` installs
 the asyncio reactor process-wide, which is why nothing here imports it eagerly.
 """
 
@@ -65,7 +65,7 @@ def _server_class() -> type:
 
 
 class DaphneLiveServer(ServerAddress):
-    """A Daphne listener on ``host`` at a free port, in the shared reactor thread."""
+    """A Daphne listener on `host` at a free port, in the shared reactor thread."""
 
     def __init__(self, server: Any, listener: Any, host: str) -> None:
         self._server = server
