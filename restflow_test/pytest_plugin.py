@@ -7,8 +7,11 @@ go to asgiref's single-thread executor, whose own database connection is in
 autocommit: rows are committed and leak into later tests, and views do not see rows
 that fixtures created inside the test transaction.
 
-The fix: for the duration of each database test, the executor's thread uses the main
-thread's connection objects, the ones that hold pytest-django's test transaction.
+The fix: for every database test, the executor's thread uses the main thread's
+connection objects, the ones that hold pytest-django's test transaction. The loan is
+made at the first database test and kept (the objects stay the same for the session),
+so later tests pay no thread hop; it is renewed if the objects change, and returned
+at the end of the session.
 Only one thread runs database code at a time (the event loop thread never does), so
 sharing the connection is safe.
 """
@@ -92,7 +95,14 @@ def _restflow_share_db_connections(request: pytest.FixtureRequest) -> Generator[
         return
     # Make sure the test transaction exists before sharing its connections.
     request.getfixturevalue("_django_db_helper")
-    from .sharing import share_connections_with_executor
+    from .sharing import lend_connections_to_executor
 
-    with share_connections_with_executor():
-        yield
+    lend_connections_to_executor()  # a no-op when the previous test lent the same ones
+    yield
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Give the executor thread its own connections back."""
+    from .sharing import take_back_connections
+
+    take_back_connections()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from asgiref.sync import SyncToAsync
@@ -11,7 +9,10 @@ from django.db import connections
 
 from .db import thread_connections
 
-__all__ = ["share_connections_with_executor"]
+__all__ = [
+    "lend_connections_to_executor",
+    "take_back_connections",
+]
 
 _MISSING = object()
 
@@ -28,22 +29,39 @@ def _swap(replacements: dict[str, Any]) -> dict[str, Any]:
     return previous
 
 
-@contextmanager
-def share_connections_with_executor() -> Iterator[None]:
-    """Run `sync_to_async` code on this thread's connections while the block runs.
+# What the executor thread currently uses instead of its own connections, and its own
+# connections to give back. Kept between tests: pytest-django keeps the same connection
+# objects for the whole session, so lending once saves two thread hops per test.
+_lent: dict[str, Any] = {}
+_own: dict[str, Any] = {}
 
-    Must be entered from the thread that owns the connections (the main thread in
-    pytest). Code that uses `thread_sensitive=False` or its own
+
+def lend_connections_to_executor() -> None:
+    """Make `sync_to_async` code use the calling thread's connections from now on.
+
+    Must be called from the thread that owns the connections (the main thread in
+    pytest). The loan stays until `take_back_connections()`; calling again with the
+    same connection objects costs nothing, with different ones the old loan is
+    returned first. Code that uses `thread_sensitive=False` or its own
     `ThreadSensitiveContext` runs elsewhere and is not covered.
     """
-    executor = SyncToAsync.single_thread_executor
     shared = thread_connections()
+    if shared.keys() == _lent.keys() and all(
+            shared[alias] is _lent[alias] for alias in shared):
+        return
+    take_back_connections()
     for connection in shared.values():
         connection.inc_thread_sharing()
-    previous = executor.submit(_swap, shared).result()
-    try:
-        yield
-    finally:
-        executor.submit(_swap, previous).result()
-        for connection in shared.values():
-            connection.dec_thread_sharing()
+    _own.update(SyncToAsync.single_thread_executor.submit(_swap, shared).result())
+    _lent.update(shared)
+
+
+def take_back_connections() -> None:
+    """End the loan: the executor thread gets its own connections back."""
+    if not _lent:
+        return
+    SyncToAsync.single_thread_executor.submit(_swap, dict(_own)).result()
+    for connection in _lent.values():
+        connection.dec_thread_sharing()
+    _lent.clear()
+    _own.clear()

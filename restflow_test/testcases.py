@@ -119,11 +119,22 @@ class AsyncLifecycleMixin:
 
     def __call__(self, result: Any = None) -> Any:
         self._wrap_test_method()
-        return super().__call__(result)  # type: ignore[misc]
+        try:
+            return super().__call__(result)  # type: ignore[misc]
+        finally:
+            self._unwrap_test_method()
 
     def debug(self) -> None:
         self._wrap_test_method()
-        super().debug()  # type: ignore[misc]
+        try:
+            super().debug()  # type: ignore[misc]
+        finally:
+            self._unwrap_test_method()
+
+    def _unwrap_test_method(self) -> None:
+        # The wrapper closes over self: left on the instance it makes a reference
+        # cycle, and every finished test would wait for the cyclic garbage collector.
+        self.__dict__.pop(self._testMethodName, None)
 
 
 class AsyncDatabaseAssertionsMixin:

@@ -178,3 +178,47 @@ def test_live_server_with_a_file_sqlite_database(inner, tmp_path, monkeypatch):
     monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", str(tmp_path / "live.sqlite3"))
     result = inner("auto", source=LIVE_SERVER_SUITE)
     result.assert_outcomes(passed=2)
+
+
+BLOCKED_SUITE = '''
+import pytest
+from asgiref.sync import sync_to_async
+from testproject.shop.models import Product
+
+
+@pytest.mark.django_db
+async def test_1_db_test_lends_the_connections():
+    await Product.objects.acreate(name="x", price="1")
+
+
+async def test_2_a_later_test_without_db_is_still_blocked():
+    with pytest.raises(RuntimeError, match="Database access not allowed"):
+        await sync_to_async(Product.objects.count)()
+
+
+@pytest.mark.django_db
+async def test_3_and_a_db_test_after_it_is_isolated_again():
+    assert await Product.objects.acount() == 0
+'''
+
+
+def test_the_kept_loan_does_not_open_the_database_to_other_tests(inner):
+    result = inner("auto", source=BLOCKED_SUITE)
+    result.assert_outcomes(passed=3)
+
+
+def test_loan_is_kept_between_tests_and_can_be_taken_back(db):
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    from restflow_test.sharing import lend_connections_to_executor, take_back_connections
+
+    def executor_default():
+        return SyncToAsync.single_thread_executor.submit(lambda: connections["default"]).result()
+
+    main = connections["default"]
+    assert executor_default() is main  # lent by the plugin for this db test
+    take_back_connections()
+    assert executor_default() is not main
+    lend_connections_to_executor()
+    assert executor_default() is main
