@@ -99,7 +99,8 @@ def _public_objects():
     yield "start_live_server", start_live_server
 
 
-@pytest.mark.parametrize(("name", "obj"), list(_public_objects()), ids=lambda v: str(v)[:60])
+@pytest.mark.parametrize(("name", "obj"), [pytest.param(name, obj, id=name)
+                                           for name, obj in _public_objects()])
 def test_public_objects_have_docstrings_in_one_style(name, obj):
     doc = inspect.getdoc(obj) or getattr(obj, "__doc__", None)
     assert doc and doc.strip(), f"{name} has no docstring"
