@@ -8,6 +8,7 @@ from asgiref.sync import sync_to_async
 from restflow_test import AsyncAPILiveServerTestCase
 from testproject.shop.models import Product
 
+# --8<-- [start:browser]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
@@ -18,7 +19,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-# --8<-- [start:browser]
 def _browser():
     from selenium.webdriver.chrome.service import Service
 
