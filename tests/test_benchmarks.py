@@ -1,5 +1,6 @@
 """The benchmark harness's quick mode runs, so `make bench` cannot rot."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_quick_benchmarks_run_and_report_every_section(tmp_path):
     chart = tmp_path / "chart.png"
+    # On SQLite even in a PostgreSQL run: its test database must not collide with ours.
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--chart", str(chart)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=600)
+                            capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     for expected in [
