@@ -87,20 +87,18 @@ class Runners:
         return getattr(self, f"_{who}")(view, n)
 
     def _ours(self, view, n):
-        method, path, data = VIEWS[view]
-        kwargs = {} if data is None else {"data": data, "format": "json"}
-
-        async def one():
-            _check(view, (await getattr(self.ours, method)(path, **kwargs)).status_code)
-
-        return async_to_sync(_timed_async)(n, one)
+        return self._test_client(self.ours, view, n, {"format": "json"})
 
     def _django(self, view, n):
+        return self._test_client(self.django, view, n, {"content_type": "application/json"})
+
+    def _test_client(self, client, view, n, json_body):
+        """An async test client; `json_body` says how it is told to send JSON."""
         method, path, data = VIEWS[view]
-        kwargs = {} if data is None else {"data": data, "content_type": "application/json"}
+        kwargs = {} if data is None else {"data": data, **json_body}
 
         async def one():
-            _check(view, (await getattr(self.django, method)(path, **kwargs)).status_code)
+            _check(view, (await getattr(client, method)(path, **kwargs)).status_code)
 
         return async_to_sync(_timed_async)(n, one)
 

@@ -1,24 +1,11 @@
 """Fixtures the documentation examples share. Copy what you need into your conftest."""
 
 import pytest
-import pytest_asyncio
 from django.core.cache import cache
 
-from restflow_test import AsyncAPIClient
-
-
-# --8<-- [start:alias]
-@pytest.fixture
-def async_client():
-    """An AsyncAPIClient under the name pytest-django gives Django's plain AsyncClient."""
-    return AsyncAPIClient()
-# --8<-- [end:alias]
-
-
-@pytest_asyncio.fixture
-async def user(django_user_model):
-    """A user with a known password, for the login examples."""
-    return await django_user_model.objects.acreate_user("maria", password="s3cret")
+# The demo suite's fixtures, reused: `async_client` (an AsyncAPIClient under the name
+# pytest-django gives Django's plain AsyncClient) and `user` (maria, password s3cret).
+from testproject.tests.conftest import async_client, user  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -43,7 +43,7 @@ def _includes():
 
 
 def test_every_included_section_exists_and_is_collected_by_pytest():
-    testpaths = ("examples/", "tests/")
+    testpaths = ("examples/", "tests/", "testproject/tests/")
     for page, path, section in _includes():
         source = ROOT / path
         assert source.exists(), f"{page} includes missing {path}"
@@ -60,7 +60,7 @@ def test_every_included_section_exists_and_is_collected_by_pytest():
 def test_every_example_file_is_shown_somewhere():
     shown = {path for _, path, _ in _includes()}
     for example in sorted((ROOT / "examples").glob("*.py")):
-        if example.name != "__init__.py":
+        if example.name not in ("__init__.py", "conftest.py"):  # shared set-up, not examples
             assert f"examples/{example.name}" in shown, f"{example.name} is on no page"
 
 

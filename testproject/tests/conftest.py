@@ -6,10 +6,12 @@ import pytest_asyncio
 from restflow_test import AsyncAPIClient
 
 
+# --8<-- [start:alias]
 @pytest.fixture
 def async_client():
-    """The project's own name for the client (pytest-django's `async_client` is Django's)."""
+    """An AsyncAPIClient under the name pytest-django gives Django's plain AsyncClient."""
     return AsyncAPIClient()
+# --8<-- [end:alias]
 
 
 @pytest_asyncio.fixture
