@@ -1,12 +1,14 @@
 """Real ASGI servers in a background thread of the test process.
 
 `start_live_server()` serves the project's ASGI application (plus static files) on
-127.0.0.1 at a free port and returns a started server with `.url`; `.stop()`
-closes its socket and connections. Daphne is the default; uvicorn is the alternative.
+127.0.0.1 at a free port and returns a started server with `.url` and `.ws_url`;
+`.stop()` closes its socket and connections. Daphne is the default; uvicorn is the
+alternative.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -26,21 +28,45 @@ class LiveServer(Protocol):
     @property
     def url(self) -> str: ...
 
+    @property
+    def ws_url(self) -> str: ...
+
     def stop(self) -> None: ...
 
 
 class ServerAddress:
-    """`host`/`port` and the `url` (also `str(server)`) built from them."""
+    """`host`/`port`, the `url` (also `str(server)`) and `ws_url` built from them."""
 
     host: str
     port: int
+    _on_stop: tuple[Callable[[], None], ...] = ()
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """`http://127.0.0.1:<port>` (an IPv6 host in brackets: `http://[::1]:<port>`)."""
+        return f"http://{url_host(self.host)}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        """`ws://127.0.0.1:<port>`, the same server for WebSocket clients."""
+        return f"ws://{url_host(self.host)}:{self.port}"
 
     def __str__(self) -> str:
         return self.url
+
+    def call_on_stop(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the server has stopped."""
+        self._on_stop = (*self._on_stop, callback)
+
+    def _stopped(self) -> None:
+        callbacks, self._on_stop = self._on_stop, ()
+        for callback in callbacks:
+            callback()
+
+
+def url_host(host: str) -> str:
+    """`host` as it goes in a URL or a Host header: IPv6 addresses in brackets."""
+    return f"[{host}]" if ":" in host else host
 
 
 def resolve_backend(backend: str | None) -> str:
@@ -73,6 +99,13 @@ def load_application(path: str | None = None) -> Any:
             f"The live server could not import the ASGI application {path!r}: {exc}. "
             "Check ASGI_APPLICATION (or the class's `asgi_application`)."
         ) from exc
+    if not callable(application):
+        raise ImproperlyConfigured(
+            f"The live server's ASGI application {path!r} is a "
+            f"{type(application).__name__}, not an ASGI application: point "
+            "ASGI_APPLICATION (or the class's `asgi_application`) at the application "
+            "object, e.g. 'yourproject.asgi.application'."
+        )
     return ASGIStaticFilesHandler(application)
 
 
@@ -85,22 +118,51 @@ def start_live_server(backend: str | None = None, application: Any = None,
             `settings.RESTFLOW_LIVE_SERVER_BACKEND`, else `"daphne"`.
         application: An ASGI application; default `settings.ASGI_APPLICATION`
             wrapped in Django's static files handler.
-        host: The address to listen on.
+        host: The address to listen on; IPv6 works too (`"::1"`).
         port: The port; 0 picks a free one.
 
     Returns:
-        The running server: `.url`, `.host`, `.port`, and `.stop()`.
+        The running server: `.url`, `.ws_url`, `.host`, `.port`, and `.stop()`.
 
     Raises:
         RuntimeError: The server could not start (port taken, ...), with the cause.
         ImproperlyConfigured: Unknown backend, or an application that does not import.
+        TypeError: `application` is not callable.
+
+    With an in-memory SQLite test database, the application's thread-sensitive work
+    (sync views, middleware, ORM calls) runs on one thread that shares the test's
+    connection, as Django's `LiveServerTestCase` does; see `connections.py`.
     """
     backend = resolve_backend(backend)
-    application = application if application is not None else load_application()
+    host = host.strip("[]")  # "[::1]" as in a URL, or "::1"
+    if application is None:
+        application = load_application()
+    elif not callable(application):
+        raise TypeError(
+            f"start_live_server() needs an ASGI application (an async callable), got "
+            f"{type(application).__name__}: pass the application object itself."
+        )
+    from .connections import PinnedApplication, in_memory_connections
+
+    shared = in_memory_connections()
+    pinned = PinnedApplication(application, shared) if shared else None
+    server_class = _server_class(backend)
+    try:
+        server = server_class.start(pinned or application, host, port)
+    except BaseException:
+        if pinned is not None:
+            pinned.close()
+        raise
+    if pinned is not None:
+        server.call_on_stop(pinned.close)
+    return server
+
+
+def _server_class(backend: str) -> Any:
     if backend == "uvicorn":
         from .uvicorn import UvicornLiveServer
 
-        return UvicornLiveServer.start(application, host, port)
+        return UvicornLiveServer
     from .daphne import DaphneLiveServer
 
-    return DaphneLiveServer.start(application, host, port)
+    return DaphneLiveServer

@@ -12,13 +12,15 @@ import asyncio
 import threading
 from typing import Any
 
-from . import ServerAddress
+from . import ServerAddress, url_host
 
 __all__ = ["DaphneLiveServer"]
 
 _reactor_lock = threading.Lock()
 _reactor_thread: threading.Thread | None = None
 START_TIMEOUT = 10.0
+# Where the `daphne` command's defaults differ from `daphne.server.Server`'s.
+DAPHNE_COMMAND_OPTIONS = {"websocket_connect_timeout": 5}
 
 
 def _reactor() -> Any:
@@ -81,15 +83,26 @@ class DaphneLiveServer(ServerAddress):
         from twisted.internet.threads import blockingCallFromThread
 
         reactor = _reactor()
-        description = f"tcp:port={port}:interface={host}"
+        # Twisted's endpoint syntax separates fields with ":", so IPv6 colons are escaped.
+        escaped = host.replace(":", "\\:")
+        description = f"tcp:port={port}:interface={escaped}"
         # Daphne insists on an endpoint list; we listen on it ourselves below.
         server = _server_class()(application=application, endpoints=[description],
-                                 signal_handlers=False, verbosity=0)
+                                 signal_handlers=False, verbosity=0,
+                                 **DAPHNE_COMMAND_OPTIONS)
 
         def listen() -> Any:
             server.connections = {}
             server.http_factory = HTTPFactory(server)
             server.ws_factory = WebSocketFactory(server, server=server.server_name)
+            # The same WebSocket options as Daphne's own Server.run() sets.
+            server.ws_factory.setProtocolOptions(
+                autoPingTimeout=server.ping_timeout,
+                allowNullOrigin=True,
+                openHandshakeTimeout=server.websocket_handshake_timeout,
+                maxMessagePayloadSize=server.websocket_max_message_size,
+                maxFramePayloadSize=server.websocket_max_frame_size,
+            )
             reactor.callLater(1, server.application_checker)
             reactor.callLater(2, server.timeout_checker)
             endpoint = serverFromString(reactor, description)
@@ -100,17 +113,23 @@ class DaphneLiveServer(ServerAddress):
         except Exception as exc:
             server.stopped = True
             raise RuntimeError(
-                f"Daphne could not listen on {host}:{port}: {exc}. Choose another port "
+                f"Daphne could not listen on {url_host(host)}:{port}: {exc}. Choose another port "
                 "(0 picks a free one) or stop what is using it."
             ) from exc
         return cls(server, listener, host)
 
     def stop(self) -> None:
         """Stop listening, drop open connections, and cancel running requests."""
-        from twisted.internet.threads import blockingCallFromThread
-
         if self._server.stopped:
             return
+        try:
+            self._stop()
+        finally:
+            self._stopped()
+
+    def _stop(self) -> None:
+        from twisted.internet.threads import blockingCallFromThread
+
         self._server.stopped = True
         reactor = _reactor()
 

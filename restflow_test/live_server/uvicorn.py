@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from . import ServerAddress
+from . import ServerAddress, url_host
 
 __all__ = ["UvicornLiveServer"]
 
 START_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
 
 
 class UvicornLiveServer(ServerAddress):
@@ -36,14 +38,15 @@ class UvicornLiveServer(ServerAddress):
         # IPPROTO_TCP explicitly: asyncio disables Nagle on accepted connections only when
         # the socket's proto says TCP, and proto 0 is inherited by every accepted socket.
         # Without it each keep-alive response stalls ~40 ms on delayed ACKs.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
         except OSError as exc:
             sock.close()
             raise RuntimeError(
-                f"uvicorn could not listen on {host}:{port}: {exc}. Choose another port "
+                f"uvicorn could not listen on {url_host(host)}:{port}: {exc}. Choose another port "
                 "(0 picks a free one) or stop what is using it."
             ) from exc
         config = uvicorn.Config(application, lifespan="off", log_level="warning",
@@ -71,7 +74,34 @@ class UvicornLiveServer(ServerAddress):
         return live
 
     def stop(self) -> None:
-        """Ask the server to exit, wait for its thread, and close the socket."""
-        self._server.should_exit = True
-        self._thread.join(START_TIMEOUT)
+        """Close the connections, cancel running requests, and end the server's thread.
+
+        Unlike uvicorn's own graceful shutdown, requests in flight are not waited for.
+        """
+        server = self._server
+        loop = _loop_of(server)
+        if loop is not None and self._thread.is_alive():
+            try:
+                loop.call_soon_threadsafe(_abort, server)
+            except RuntimeError:  # the loop has just closed
+                pass
+        server.should_exit = True
+        self._thread.join(STOP_TIMEOUT)
         self._socket.close()
+        self._stopped()
+
+
+def _loop_of(server: Any) -> asyncio.AbstractEventLoop | None:
+    listeners = getattr(server, "servers", None)
+    return listeners[0].get_loop() if listeners else None
+
+
+def _abort(server: Any) -> None:
+    """In the server's loop: skip the graceful wait, cancel requests, drop connections."""
+    server.should_exit = server.force_exit = True
+    for task in list(server.server_state.tasks):
+        task.cancel()
+    for connection in list(server.server_state.connections):
+        transport = getattr(connection, "transport", None)
+        if transport is not None:
+            transport.abort()
