@@ -130,7 +130,7 @@ def _restflow_live_server(django_db_setup: None, django_db_blocker: Any) -> Gene
 
 @pytest.fixture
 def async_live_server(_restflow_live_server: Any, transactional_db: None) -> Any:
-    """A real ASGI server (Daphne by default) with `.url`; the test is transactional.
+    """A real ASGI server (Daphne by default) with `.url` and `.ws_url`; the test is transactional.
 
     One server per session (per xdist worker), serving `settings.ASGI_APPLICATION`;
     `settings.RESTFLOW_LIVE_SERVER_BACKEND = "uvicorn"` picks uvicorn. The test's

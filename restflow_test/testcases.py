@@ -275,13 +275,14 @@ class AsyncAPITestCase(AsyncLifecycleMixin, AsyncDatabaseAssertionsMixin, TestCa
 class AsyncAPILiveServerTestCase(AsyncAPITransactionTestCase):
     """A real ASGI server (Daphne by default) serving the project for the class.
 
-    `self.live_server_url` points at it; `self.client` is still the in-process
+    `self.live_server_url` points at it (`self.live_server_ws_url` for WebSocket
+    clients); `self.client` is still the in-process
     [AsyncAPIClient][restflow_test.AsyncAPIClient]. Class attributes:
 
     - `live_server_backend`: `"daphne"` or `"uvicorn"`; default
       `settings.RESTFLOW_LIVE_SERVER_BACKEND`, else `"daphne"`.
     - `asgi_application`: a dotted path; default `settings.ASGI_APPLICATION`.
-    - `host`, `port`: where to listen; port 0 picks a free port.
+    - `host`, `port`: where to listen (`"::1"` for IPv6); port 0 picks a free port.
     """
 
     live_server_backend: ClassVar[str | None] = None
@@ -295,6 +296,11 @@ class AsyncAPILiveServerTestCase(AsyncAPITransactionTestCase):
         """`http://127.0.0.1:<port>`, the running server's address."""
         return str(cls.server.url)
 
+    @classproperty
+    def live_server_ws_url(cls) -> str:
+        """`ws://127.0.0.1:<port>`, the same server for WebSocket clients."""
+        return str(cls.server.ws_url)
+
     @classmethod
     def setUpClass(cls) -> None:
         """Start the server for the class; it stops in the class clean-up.
@@ -306,9 +312,9 @@ class AsyncAPILiveServerTestCase(AsyncAPITransactionTestCase):
         super().setUpClass()
         from django.test.utils import modify_settings
 
-        from .live_server import load_application, start_live_server
+        from .live_server import load_application, start_live_server, url_host
 
-        allowed = modify_settings(ALLOWED_HOSTS={"append": cls.host})
+        allowed = modify_settings(ALLOWED_HOSTS={"append": url_host(cls.host)})
         allowed.enable()
         cls.addClassCleanup(allowed.disable)
         application = load_application(cls.asgi_application)

@@ -3,11 +3,15 @@
 import asyncio
 import socket
 import threading
+import time
 
 import httpx
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework.authtoken.models import Token
 
+import testproject.asgi  # noqa: F401  (so "testproject.asgi" names a loaded module)
 from restflow_test import AsyncAPILiveServerTestCase
 from restflow_test.live_server import start_live_server
 from testproject.shop.models import Product
@@ -152,3 +156,231 @@ async def test_async_live_server_fixture(async_live_server):
     async with httpx.AsyncClient(base_url=async_live_server.url) as http:
         responses = await asyncio.gather(*(http.get("/api/products/") for _ in range(10)))
     assert all(r.json()[0]["name"] == "fixture" for r in responses)
+
+
+async def _token_headers():
+    user = await User.objects.acreate_user("writer", password="pw")
+    token = await Token.objects.acreate(user=user)
+    return {"Authorization": f"Token {token.key}"}
+
+
+@pytest.mark.parametrize("path", ["/api/products/", "/api/async/products/"], ids=["sync-view", "async-view"])
+async def test_twenty_concurrent_writes_all_succeed(server, path):
+    """On in-memory SQLite, requests on their own connections hit "database table is locked"."""
+    headers = await _token_headers()
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as http:
+        for round_ in range(3):
+            responses = await asyncio.gather(*(
+                http.post(path, json={"name": f"p{round_}-{n}", "price": "1.00"}) for n in range(20)
+            ))
+            assert [r.status_code for r in responses] == [201] * 20, responses[0].text
+    assert await Product.objects.acount() == 60
+
+
+async def test_the_test_can_query_while_the_server_writes(server):
+    headers = await _token_headers()
+    owner = await User.objects.aget(username="writer")
+
+    async def test_side():
+        counts = []
+        for n in range(20):
+            await Product.objects.acreate(name=f"test-{n}", price="1.00", owner=owner)
+            counts.append(await Product.objects.acount())
+            await asyncio.sleep(0)
+        return counts
+
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as http:
+        *responses, counts = await asyncio.gather(
+            *(http.post("/api/products/", json={"name": f"web-{n}", "price": "1.00"}) for n in range(20)),
+            test_side(),
+        )
+    assert [r.status_code for r in responses] == [201] * 20
+    assert counts == sorted(counts) and counts[-1] >= 20
+    assert await Product.objects.acount() == 40
+
+
+def _new_threads(before):
+    return {t.name for t in threading.enumerate() if t not in before and t.is_alive()}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_stop_cancels_a_request_in_flight_at_once(backend):
+    started, cancelled = threading.Event(), threading.Event()
+
+    async def slow(scope, receive, send):
+        started.set()
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    before = set(threading.enumerate())
+    live = start_live_server(backend, slow)
+    outcome = []
+    client = threading.Thread(target=lambda: outcome.append(_get_error(live.url)))
+    client.start()
+    assert started.wait(5)
+    began = time.monotonic()
+    live.stop()
+    assert time.monotonic() - began < 1
+    assert cancelled.wait(1)
+    client.join(5)
+    assert outcome and outcome[0] is not None  # the client saw its connection dropped
+    assert _new_threads(before) <= {"restflow-daphne-reactor"}
+
+
+def _get_error(url):
+    try:
+        httpx.get(url, timeout=15)
+    except httpx.HTTPError as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_stop_does_not_wait_for_a_sync_view(backend, transactional_db, settings):
+    """A sync view cannot be interrupted; stop() returns anyway and its thread ends later."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    started, release = threading.Event(), threading.Event()
+
+    def view(request):
+        started.set()
+        release.wait(10)
+        from django.http import HttpResponse
+
+        return HttpResponse("late")
+
+    from django.core.handlers.asgi import ASGIHandler
+
+    class Handler(ASGIHandler):
+        def resolve_request(self, request):
+            from django.urls import ResolverMatch
+
+            return ResolverMatch(view, (), {}, route="slow/")
+
+    live = start_live_server(backend, Handler())
+    client = threading.Thread(target=_get_error, args=(live.url,))
+    client.start()
+    try:
+        assert started.wait(5)
+        began = time.monotonic()
+        live.stop()
+        assert time.monotonic() - began < 1
+    finally:
+        release.set()
+        client.join(5)
+
+
+def _ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback on this machine")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ipv6_loopback(backend, transactional_db, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "[::1]"]
+    live = start_live_server(backend, host="::1")
+    try:
+        assert live.url == f"http://[::1]:{live.port}"
+        assert live.ws_url == f"ws://[::1]:{live.port}"
+        assert httpx.get(f"{live.url}/api/echo/").status_code == 200
+    finally:
+        live.stop()
+
+
+def test_ipv6_test_case(transactional_db):
+    if not _ipv6_loopback():
+        pytest.skip("no IPv6 loopback on this machine")
+    seen = []
+
+    class Case(AsyncAPILiveServerTestCase):
+        host = "::1"
+
+        async def test_get(self):
+            async with httpx.AsyncClient(base_url=self.live_server_url) as http:
+                seen.append((await http.get("/api/echo/")).status_code)
+
+    result = run_case(Case)
+    assert result.wasSuccessful(), problems(result)
+    assert seen == [200]
+
+
+def test_a_module_as_asgi_application_is_refused_at_start(transactional_db, settings):
+    settings.ASGI_APPLICATION = "testproject.asgi"
+    with pytest.raises(ImproperlyConfigured, match="'testproject.asgi' is a module, not an ASGI application"):
+        start_live_server()
+
+
+def test_a_non_callable_application_argument_is_refused(transactional_db):
+    with pytest.raises(TypeError, match="needs an ASGI application"):
+        start_live_server("uvicorn", {"not": "an app"})
+
+
+async def echo(scope, receive, send):
+    """A plain ASGI WebSocket echo application (and 404 for HTTP)."""
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    while True:
+        event = await receive()
+        if event["type"] == "websocket.connect":
+            await send({"type": "websocket.accept"})
+        elif event["type"] == "websocket.receive":
+            key = "text" if event.get("text") is not None else "bytes"
+            await send({"type": "websocket.send", key: event[key]})
+        else:
+            return
+
+
+@pytest.fixture(params=BACKENDS)
+def ws_server(request):
+    live = start_live_server(request.param, echo)
+    yield live
+    live.stop()
+
+
+async def test_websocket_echo_over_a_real_socket(ws_server):
+    ws_client = pytest.importorskip("websockets.asyncio.client", reason="needs `pip install websockets`")
+    assert ws_server.ws_url == f"ws://127.0.0.1:{ws_server.port}"
+    async with ws_client.connect(f"{ws_server.ws_url}/echo/") as ws:
+        await ws.send("hello")
+        assert await ws.recv() == "hello"
+        await ws.send(b"\x00\x01")
+        assert await ws.recv() == b"\x00\x01"
+
+
+async def test_daphne_websocket_limits_match_the_daphne_command():
+    """`daphne` caps messages at 1 MiB (--websocket_max_message_size) and drops the connection."""
+    ws_client = pytest.importorskip("websockets.asyncio.client", reason="needs `pip install websockets`")
+    from websockets.exceptions import ConnectionClosed
+
+    live = start_live_server("daphne", echo)
+    try:
+        async with ws_client.connect(live.ws_url, max_size=None) as ws:
+            await ws.send("x" * 1024 * 1024)
+            assert len(await ws.recv()) == 1024 * 1024
+            await ws.send("x" * (1024 * 1024 + 1))
+            with pytest.raises(ConnectionClosed):
+                await ws.recv()
+    finally:
+        live.stop()
+
+
+def test_live_server_ws_url_on_the_test_case(transactional_db):
+    seen = []
+
+    class Case(AsyncAPILiveServerTestCase):
+        def test_urls(self):
+            seen.append((self.live_server_url, self.live_server_ws_url))
+
+    result = run_case(Case)
+    assert result.wasSuccessful(), problems(result)
+    [(http_url, ws_url)] = seen
+    assert ws_url == "ws://" + http_url.removeprefix("http://")

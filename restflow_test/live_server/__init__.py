@@ -15,7 +15,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-__all__ = ["LiveServer", "load_application", "resolve_backend", "start_live_server"]
+__all__ = [
+    "LiveServer",
+    "load_application",
+    "resolve_backend",
+    "start_live_server",
+    "url_host",
+]
 
 BACKENDS = ("daphne", "uvicorn")
 BACKEND_SETTING = "RESTFLOW_LIVE_SERVER_BACKEND"

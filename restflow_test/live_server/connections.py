@@ -23,7 +23,7 @@ from django.db import connections
 
 __all__ = ["PinnedApplication", "in_memory_connections"]
 
-STOP_TIMEOUT = 1.0
+STOP_TIMEOUT = 0.5
 
 
 def in_memory_connections() -> dict[str, Any]:
@@ -79,7 +79,7 @@ class PinnedApplication:
     def close(self) -> None:
         """Give the connections back and end the thread.
 
-        Waits up to a second: a sync view still running (a stopped server cancels
+        Waits half a second at most: a sync view still running (a stopped server cancels
         requests, but cannot stop a thread) keeps the thread until it returns.
         """
         SyncToAsync.context_to_thread_executor.pop(self._context, None)
