@@ -1,5 +1,8 @@
 """Examples for docs/live-server.md: the project served on a real socket."""
 
+from importlib.util import find_spec
+from unittest import skipUnless
+
 import httpx
 import pytest
 from django.contrib.auth.models import User
@@ -51,3 +54,29 @@ async def test_over_the_wire(async_live_server, django_user_model):
     assert response.status_code == 201
     assert await Product.objects.filter(name="Desk", owner__username="web").aexists()
 # --8<-- [end:fixture]
+
+
+async def echo(scope, receive, send):
+    """A plain ASGI application that echoes WebSocket messages."""
+    if scope["type"] != "websocket":
+        raise ValueError("WebSockets only")
+    while (event := await receive())["type"] != "websocket.disconnect":
+        if event["type"] == "websocket.connect":
+            await send({"type": "websocket.accept"})
+        else:
+            await send({"type": "websocket.send", "text": event["text"]})
+
+
+@skipUnless(find_spec("websockets"), "needs `pip install websockets`")
+# --8<-- [start:websocket]
+class WebSocketTests(AsyncAPILiveServerTestCase):
+    # With Channels, leave this out: ASGI_APPLICATION serves your consumers.
+    asgi_application = "examples.test_live_server.echo"
+
+    async def test_echo(self):
+        from websockets.asyncio.client import connect
+
+        async with connect(f"{self.live_server_ws_url}/ws/echo/") as websocket:
+            await websocket.send("hello")
+            self.assertEqual(await websocket.recv(), "hello")
+# --8<-- [end:websocket]

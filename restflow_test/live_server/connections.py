@@ -31,7 +31,7 @@ def in_memory_connections() -> dict[str, Any]:
     return {
         connection.alias: connection
         for connection in connections.all()
-        if connection.vendor == "sqlite" and connection.is_in_memory_db()
+        if connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
     }
 
 
