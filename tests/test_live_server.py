@@ -93,6 +93,7 @@ def test_stop_releases_port_and_threads(transactional_db, settings):
         assert _port_is_closed(port), backend
     names = {t.name for t in threading.enumerate()}
     assert "restflow-uvicorn" not in names
+    assert not any(name.startswith("restflow-live-db") for name in names)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -384,3 +385,17 @@ def test_live_server_ws_url_on_the_test_case(transactional_db):
     assert result.wasSuccessful(), problems(result)
     [(http_url, ws_url)] = seen
     assert ws_url == "ws://" + http_url.removeprefix("http://")
+
+
+async def test_stop_with_a_websocket_open(ws_server):
+    ws_client = pytest.importorskip("websockets.asyncio.client", reason="needs `pip install websockets`")
+    from websockets.exceptions import ConnectionClosed
+
+    async with ws_client.connect(ws_server.ws_url) as ws:
+        await ws.send("hello")
+        assert await ws.recv() == "hello"
+        began = time.monotonic()
+        await asyncio.to_thread(ws_server.stop)
+        assert time.monotonic() - began < 1
+        with pytest.raises(ConnectionClosed):
+            await ws.recv()
