@@ -142,16 +142,37 @@ def test_isolation_holds_under_xdist(inner):
     result.assert_outcomes(passed=3)
 
 
-def test_missing_pytest_django_is_a_usage_error(pytester, monkeypatch):
+def test_missing_pytest_django_fails_only_tests_that_use_our_fixtures(pytester, monkeypatch):
     # Hide pytest-django: a module of that name that fails to import.
     blocker = pytester.mkdir("hide")
     (blocker / "pytest_django.py").write_text("raise ImportError('hidden for this test')\n")
     monkeypatch.setenv("PYTHONPATH", f"{blocker}:{ROOT}")
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
+    pytester.makepyfile(
+        """
+        def test_without_our_fixtures():
+            pass
+
+        def test_with_our_client(async_api_client):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:django", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*needs pytest-django*pip install 'restflow-test?pytest?'*"])
+
+
+def test_pytest_django_without_the_db_helper_is_a_usage_error(pytester, monkeypatch):
+    # A pytest-django that lacks the fixture the isolation builds on.
+    fake = pytester.mkdir("fake")
+    (fake / "pytest_django").mkdir()
+    (fake / "pytest_django" / "__init__.py").write_text("")
+    (fake / "pytest_django" / "fixtures.py").write_text("")
+    monkeypatch.setenv("PYTHONPATH", f"{fake}:{ROOT}")
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest_subprocess("-p", "no:django", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*needs pytest-django*pip install 'restflow-test?pytest?'*"])
+    result.stderr.fnmatch_lines(["*_django_db_helper*pytest-django 4.9 or later*"])
 
 
 LIVE_SERVER_SUITE = '''

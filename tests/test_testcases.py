@@ -183,7 +183,9 @@ def test_forgotten_await_fails_a_testcase_test(unblocked):
             self.client.get("/api/echo/")
 
     result = run_case(Case)
-    assert "`client.get('/api/echo/')` was never awaited" in problems(result)[0]
+    assert "`client.get('/api/echo/')` (at " in problems(result)[0]
+    assert "test_testcases.py" in problems(result)[0]
+    assert "was never awaited" in problems(result)[0]
 
 
 def test_database_query_in_simple_test_case_fails(unblocked):
