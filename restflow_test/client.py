@@ -179,7 +179,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         query = scope["query_string"].decode("latin-1")
         path = scope["path"] + (f"?{query}" if query else "")
         call = f"client.{scope['method'].lower()}({path!r})"
-        return PendingRequest(self._respond(scope, body, meta, follow), call)
+        return PendingRequest(functools.partial(self._respond, scope, body, meta, follow), call)
 
     async def _respond(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any],
                        follow: bool) -> Any:

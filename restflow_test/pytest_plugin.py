@@ -83,7 +83,7 @@ def _check_never_awaited(item: pytest.Item) -> None:
     owner = item.stash.get(_OWNER, None)
     calls = owner.take() if owner is not None else []
     if calls:
-        raise AssertionError(forgotten_await_message(calls))
+        pytest.fail(forgotten_await_message(calls), pytrace=False)
 
 
 # A client call that is never awaited fails the test that made it, in whichever
