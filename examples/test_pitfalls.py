@@ -54,7 +54,7 @@ async def test_keyword_that_is_not_an_environ_key(async_api_client):
     # Extra keyword arguments become request.META entries: they must be environ keys.
     with pytest.raises(ValueError, match="Did you mean `format=`"):
         await async_api_client.post("/api/async/echo/", {"a": 1}, fromat="json")
-    with pytest.raises(ValueError, match="headers=.*HTTP_X_API_KEY="):
+    with pytest.raises(ValueError, match=r"headers=.*HTTP_X_API_KEY="):
         await async_api_client.get("/api/async/echo/", x_api_key="k1")
     response = await async_api_client.get(
         "/api/async/echo/", headers={"X-Api-Key": "k1"}
@@ -67,7 +67,7 @@ async def test_session_in_async_code(async_api_client, user):
     # --8<-- [start:asession]
     await async_api_client.aforce_login(user)
     with pytest.raises(RuntimeError, match=r"await client.asession\(\)"):
-        async_api_client.session  # sync: it would query the session store
+        async_api_client.session  # noqa: B018  (sync: it would query the session store)
     session = await async_api_client.asession()
     assert await session.aget("_auth_user_id") == str(user.pk)
     # --8<-- [end:asession]
