@@ -13,12 +13,10 @@ from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import got_request_exception
+from django.test import client as django_test_client
 from django.test import signals
 from django.test.client import AsyncClient as DjangoAsyncClient
-from django.test.client import (
-    RedirectCycleError,
-    store_rendered_templates,  # type: ignore[attr-defined]
-)
+from django.test.client import RedirectCycleError
 from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
@@ -210,9 +208,9 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):  # type: ignore
         rendered: dict[str, Any] = {}
         uid = f"restflow-request-{id(scope)}"
         got_request_exception.connect(on_exception, weak=False, dispatch_uid=uid)
-        signals.template_rendered.connect(
-            functools.partial(store_rendered_templates, rendered), weak=False,
-            dispatch_uid=uid)
+        store = django_test_client.store_rendered_templates  # type: ignore[attr-defined]
+        signals.template_rendered.connect(functools.partial(store, rendered), weak=False,
+                                          dispatch_uid=uid)
         try:
             response: Any = await self.handler(scope, body, meta)
         finally:
