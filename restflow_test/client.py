@@ -13,9 +13,10 @@ from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import got_request_exception
+from django.test import client as django_test_client
 from django.test import signals
 from django.test.client import AsyncClient as DjangoAsyncClient
-from django.test.client import RedirectCycleError, store_rendered_templates
+from django.test.client import RedirectCycleError
 from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
@@ -58,7 +59,7 @@ def _refuse_in_event_loop(used: str, instead: str) -> None:
     )
 
 
-class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
+class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):  # type: ignore[misc]
     """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
@@ -207,9 +208,9 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         rendered: dict[str, Any] = {}
         uid = f"restflow-request-{id(scope)}"
         got_request_exception.connect(on_exception, weak=False, dispatch_uid=uid)
-        signals.template_rendered.connect(
-            functools.partial(store_rendered_templates, rendered), weak=False,
-            dispatch_uid=uid)
+        store = django_test_client.store_rendered_templates  # type: ignore[attr-defined]
+        signals.template_rendered.connect(functools.partial(store, rendered), weak=False,
+                                          dispatch_uid=uid)
         try:
             response: Any = await self.handler(scope, body, meta)
         finally:
@@ -224,7 +225,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         response.templates = rendered.get("templates", [])
         context = rendered.get("context")
         response.context = context[0] if context and len(context) == 1 else context
-        response.json = functools.partial(self._parse_json, response)
+        response.json = functools.partial(self._parse_json, response)  # type: ignore[attr-defined]
         urlconf = getattr(response.asgi_request, "urlconf", None)
         response.resolver_match = SimpleLazyObject(
             lambda: resolve(scope["path"], urlconf=urlconf))
