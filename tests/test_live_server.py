@@ -9,10 +9,11 @@ import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
+from django.db.backends.signals import connection_created
 from rest_framework.authtoken.models import Token
 
 import testproject.asgi  # noqa: F401  (so "testproject.asgi" names a loaded module)
-from restflow_test import AsyncAPILiveServerTestCase
+from restflow_test import AsyncAPILiveServerTestCase, AsyncAPITransactionTestCase
 from restflow_test.live_server import start_live_server
 from testproject.shop.models import Product
 
@@ -179,25 +180,74 @@ async def test_twenty_concurrent_writes_all_succeed(server, path):
 
 
 async def test_the_test_can_query_while_the_server_writes(server):
+    """Both write the same table with the same SQL; none lost, none doubled."""
     headers = await _token_headers()
     owner = await User.objects.aget(username="writer")
 
     async def test_side():
         counts = []
-        for n in range(20):
+        for n in range(40):
             await Product.objects.acreate(name=f"test-{n}", price="1.00", owner=owner)
             counts.append(await Product.objects.acount())
-            await asyncio.sleep(0)
         return counts
 
     async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as http:
         *responses, counts = await asyncio.gather(
-            *(http.post("/api/products/", json={"name": f"web-{n}", "price": "1.00"}) for n in range(20)),
+            *(http.post("/api/products/", json={"name": f"web-{n}", "price": "1.00"}) for n in range(40)),
             test_side(),
         )
+    assert [r.status_code for r in responses] == [201] * 40
+    assert counts == sorted(counts) and counts[-1] >= 40
+    names = [name async for name in Product.objects.values_list("name", flat=True)]
+    assert sorted(names) == sorted([f"test-{n}" for n in range(40)] + [f"web-{n}" for n in range(40)])
+
+
+async def _twenty_posts(server):
+    headers = await _token_headers()
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as http:
+        return await asyncio.gather(*(
+            http.post("/api/products/", json={"name": f"p{n}", "price": "1.00"}) for n in range(20)
+        ))
+
+
+@pytest.fixture
+def connections_opened():
+    """Names of the threads that open a database connection during the test."""
+    opened = []
+
+    def record(sender, connection, **kwargs):
+        opened.append(threading.current_thread().name)
+
+    connection_created.connect(record)
+    yield opened
+    connection_created.disconnect(record)
+
+
+async def test_a_server_started_in_async_code_uses_the_tests_connection(transactional_db, connections_opened):
+    live = start_live_server("uvicorn")
+    try:
+        responses = await _twenty_posts(live)
+    finally:
+        live.stop()
     assert [r.status_code for r in responses] == [201] * 20
-    assert counts == sorted(counts) and counts[-1] >= 20
-    assert await Product.objects.acount() == 40
+    assert connections_opened == []
+
+
+def test_a_server_started_in_an_async_test_method_uses_the_tests_connection(transactional_db, connections_opened):
+    seen = []
+
+    class Case(AsyncAPITransactionTestCase):
+        async def test_serve(self):
+            live = start_live_server("daphne")
+            try:
+                seen.extend(r.status_code for r in await _twenty_posts(live))
+            finally:
+                live.stop()
+
+    result = run_case(Case)
+    assert result.wasSuccessful(), problems(result)
+    assert seen == [201] * 20
+    assert connections_opened == []
 
 
 def _new_threads(before):

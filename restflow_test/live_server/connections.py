@@ -9,25 +9,45 @@ connection object. `PinnedApplication` does the same for ASGI: every request's
 thread-sensitive work goes to one thread, which uses the test's connection objects for
 the in-memory aliases, so requests take turns on one connection.
 
+The test keeps using that connection while the server serves, from its own thread.
+Two threads on one `sqlite3` connection need two precautions, both taken while the
+server runs:
+
+- Statements run one at a time (a lock around each `execute`), so that what SQLite
+  reports after one (`rowcount`) is about that statement.
+- The server's SQL carries a trailing comment. `sqlite3` caches prepared statements
+  by SQL text and a cursor resets its statement when it finishes, so a cursor in one
+  thread could reset the very statement a cursor in the other thread had just taken
+  from the cache: rows lost (`RETURNING` gives nothing) or inserted twice. With
+  distinct text the two threads never share a statement.
+
+Transactions are not isolated from each other: the test's statements may land inside
+a view's `atomic()` block and the other way round, as with Django's
+`LiveServerTestCase`.
+
 Other databases (file SQLite, PostgreSQL) are left alone: a request's connection is
 its own and is closed when the request ends.
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Callable
 from concurrent import futures
 from typing import Any
 
-from asgiref.sync import SyncToAsync, ThreadSensitiveContext
+from asgiref.compatibility import guarantee_single_callable
+from asgiref.sync import AsyncToSync, SyncToAsync, ThreadSensitiveContext
 from django.db import connections
 
 __all__ = ["PinnedApplication", "in_memory_connections"]
 
 STOP_TIMEOUT = 0.5
+SERVER_SQL_MARK = "/* restflow-test live server */"
 
 
-def in_memory_connections() -> dict[str, Any]:
-    """The calling thread's in-memory SQLite connections, by alias."""
+def _in_memory_connections() -> dict[str, Any]:
     return {
         connection.alias: connection
         for connection in connections.all()
@@ -35,9 +55,28 @@ def in_memory_connections() -> dict[str, Any]:
     }
 
 
-def _install(shared: dict[str, Any]) -> None:
+def in_memory_connections() -> dict[str, Any]:
+    """The test's in-memory SQLite connections, by alias.
+
+    From sync code, the calling thread's. From async code (a running event loop),
+    Django keeps other connection objects for the loop, which no query uses; the
+    test's are those its awaited ORM calls use, on the thread `sync_to_async` sends
+    them to: the thread of the enclosing `async_to_sync` (an async test method of a
+    Django test case), else asgiref's single thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _in_memory_connections()
+    executor = getattr(AsyncToSync.executors, "current", None)
+    executor = executor or SyncToAsync.single_thread_executor
+    return executor.submit(_in_memory_connections).result()
+
+
+def _install(shared: dict[str, Any]) -> int:
     for alias, connection in shared.items():
         connections[alias] = connection
+    return threading.get_ident()
 
 
 def _release(shared: dict[str, Any]) -> None:
@@ -56,18 +95,27 @@ class PinnedApplication:
     """
 
     def __init__(self, application: Any, shared: dict[str, Any]) -> None:
-        self.application = application
+        self.application = guarantee_single_callable(application)
         self._shared = shared
+        self._statement_lock = threading.RLock()
         self._executor = futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="restflow-live-db"
         )
         for connection in shared.values():
             connection.inc_thread_sharing()
-        self._executor.submit(_install, shared).result()
+            connection.execute_wrappers.insert(0, self._one_statement_at_a_time)
+        self._thread_id = self._executor.submit(_install, shared).result()
         # Every request runs in this one context, so asgiref sends its thread-sensitive
         # calls to our executor; Django's handler sees a context already set and keeps it.
         self._context = ThreadSensitiveContext()
         SyncToAsync.context_to_thread_executor[self._context] = self._executor
+
+    def _one_statement_at_a_time(self, execute: Callable[..., Any], sql: str, params: Any,
+                                 many: bool, context: dict[str, Any]) -> Any:
+        if threading.get_ident() == self._thread_id:
+            sql = f"{sql} {SERVER_SQL_MARK}"
+        with self._statement_lock:
+            return execute(sql, params, many, context)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         token = SyncToAsync.thread_sensitive_context.set(self._context)
@@ -86,3 +134,5 @@ class PinnedApplication:
         released = self._executor.submit(_release, self._shared)
         done, _ = futures.wait([released], timeout=STOP_TIMEOUT)
         self._executor.shutdown(wait=bool(done))
+        for connection in self._shared.values():
+            connection.execute_wrappers.remove(self._one_statement_at_a_time)
