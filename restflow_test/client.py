@@ -16,6 +16,7 @@ from django.test.client import RedirectCycleError
 from .factory import AsyncAPIRequestFactory, Headers, as_bytes
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, headers_to_environ, validate_environ_keys
+from .pagination import PaginationMixin
 
 __all__ = ["AsyncAPIClient"]
 
@@ -125,7 +126,7 @@ def _refuse_in_event_loop(method: str) -> None:
     )
 
 
-class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
+class AsyncAPIClient(PaginationMixin, AsyncAPIRequestFactory, DjangoAsyncClient):
     """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
