@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from restflow_test import AsyncAPITestCase
 from restflow_test.bakery import amake, aprepare
 from restflow_test.factories import AsyncDjangoModelFactory
-from testproject.shop.factories import ProductFactory, UserFactory
+from examples.test_factories import ProductFactory, UserFactory
 from testproject.shop.models import Product
 
 from .helpers import problems, run_case
@@ -144,7 +144,7 @@ def test_testcase_rows_are_rolled_back_between_tests():
 FACTORY_SUITE = '''
 import pytest
 from restflow_test.bakery import amake
-from testproject.shop.factories import ProductFactory, UserFactory
+from examples.test_factories import ProductFactory, UserFactory
 from testproject.shop.models import Product
 from django.contrib.auth.models import User
 
