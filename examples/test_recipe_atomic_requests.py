@@ -24,7 +24,7 @@ async def test_without_atomic_requests_the_list_is_one_query(async_client, async
     await Product.objects.acreate(name="Lamp", price="9.99")
     async with async_assert_num_queries(1) as captured:
         await async_client.get("/api/products/")
-    assert [q["sql"] for q in captured.captured_queries][0].startswith("SELECT")
+    assert captured.captured_queries[0]["sql"].startswith("SELECT")
 
 
 @pytest.mark.django_db

@@ -8,10 +8,10 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 
+from examples.test_factories import ProductFactory, UserFactory
 from restflow_test import AsyncAPITestCase
 from restflow_test.bakery import amake, aprepare
 from restflow_test.factories import AsyncDjangoModelFactory
-from examples.test_factories import ProductFactory, UserFactory
 from testproject.shop.models import Product
 
 from .helpers import problems, run_case
