@@ -40,15 +40,29 @@ async def test_atomic_requests_add_a_savepoint_around_the_view(
 
 # --8<-- [start:rollback]
 @pytest.mark.django_db
-async def test_a_rejected_request_rolls_back_its_savepoint_not_the_test(async_client, user, atomic_requests):
+async def test_a_rejected_request_rolls_back_its_savepoint_not_the_test(
+        async_client, user, atomic_requests, async_assert_num_queries):
     await Product.objects.acreate(name="Kept", price="1.00")
     async_client.force_authenticate(user)
 
-    response = await async_client.post("/api/products/", {"name": "", "price": "1.00"})
+    async with async_assert_num_queries(3) as captured:
+        response = await async_client.post("/api/products/", {"name": "", "price": "1.00"})
 
     assert response.status_code == 400
-    assert [p.name async for p in Product.objects.all()] == ["Kept"]
+    assert captured.captured_queries[1]["sql"].startswith("ROLLBACK TO SAVEPOINT")
+    assert [p.name async for p in Product.objects.all()] == ["Kept"]  # the test goes on
 # --8<-- [end:rollback]
+
+
+# --8<-- [start:transactional]
+@pytest.mark.django_db(transaction=True)
+async def test_in_a_transactional_test_the_view_gets_a_real_transaction(
+        async_client, async_assert_num_queries, atomic_requests):
+    async with async_assert_num_queries(3) as captured:
+        await async_client.get("/api/products/")
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert (sql[0], sql[2]) == ("BEGIN", "COMMIT")
+# --8<-- [end:transactional]
 
 
 # --8<-- [start:async_views]
