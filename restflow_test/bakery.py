@@ -11,7 +11,7 @@ Needs the `factories` extra: `pip install "restflow-test[factories]"`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import sync_to_async
 
@@ -37,7 +37,8 @@ async def amake(_model: Any, _quantity: int | None = None, **attrs: Any) -> Any:
     Returns:
         The saved instance, or a list of them.
     """
-    return await sync_to_async(baker.make, thread_sensitive=True)(
+    # cast: model_bakery's overloads type `_quantity` as either None or int, not both.
+    return await sync_to_async(cast(Any, baker.make), thread_sensitive=True)(
         _model, _quantity, **attrs)
 
 
@@ -55,7 +56,7 @@ async def aprepare(_model: Any, _quantity: int | None = None, **attrs: Any) -> A
     Returns:
         The unsaved instance, or a list of them.
     """
-    return await sync_to_async(baker.prepare, thread_sensitive=True)(
+    return await sync_to_async(cast(Any, baker.prepare), thread_sensitive=True)(
         _model, _quantity, **attrs)
 
 
