@@ -68,7 +68,7 @@ async def _run_collecting(generate: Callable[[], T]) -> T:
     return result
 
 
-class AsyncDjangoModelFactory(factory.django.DjangoModelFactory):  # type: ignore[misc]
+class AsyncDjangoModelFactory(factory.django.DjangoModelFactory):
     """factory_boy's `DjangoModelFactory` with awaitable `acreate` and `abuild`.
 
     Subclass it instead of `factory.django.DjangoModelFactory`; every declaration
