@@ -1,5 +1,6 @@
 """Async factory_boy and model_bakery helpers, against the real stack."""
 
+import asyncio
 import subprocess
 import sys
 
@@ -47,6 +48,12 @@ async def test_acreate_batch_creates_all_and_awaits_every_hook():
     users = await UserFactory.acreate_batch(3)
     assert len({user.pk for user in users}) == 3
     assert await Token.objects.filter(user__in=users).acount() == 3
+
+
+async def test_concurrent_acreate_calls_each_await_their_own_hooks():
+    users = await asyncio.gather(*(UserFactory.acreate() for _ in range(3)))
+    tokens = [user_id async for user_id in Token.objects.values_list("user_id", flat=True)]
+    assert sorted(tokens) == sorted(user.pk for user in users)
 
 
 async def test_abuild_saves_nothing_and_hooks_see_create_false():
