@@ -86,6 +86,11 @@ def test_sync_create_with_an_async_hook_says_to_use_acreate():
         UserFactory.create()
 
 
+def test_sync_build_with_an_async_hook_says_to_use_abuild():
+    with pytest.raises(TypeError, match=r"sync `build\(\)` cannot await: use `await UserFactory\.abuild"):
+        UserFactory.build()
+
+
 def test_sync_create_without_async_hooks_still_works():
     product = ProductFactory.create(owner=None)
     assert Product.objects.get().pk == product.pk
