@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import factory
+import httpx
 import pytest
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
@@ -198,3 +199,11 @@ def test_missing_library_names_the_extra(module, library):
     assert result.returncode == 1
     assert 'pip install "restflow-test[factories]"' in result.stderr
     assert "During handling" not in result.stderr  # raised `from None`
+
+
+async def test_live_server_sees_factory_rows(async_live_server):
+    await ProductFactory.acreate(name="Over the wire")
+    await amake(Product, name="Baked over the wire", owner=None)
+    async with httpx.AsyncClient(base_url=async_live_server.url) as http:
+        response = await http.get("/api/async/products/")
+    assert [p["name"] for p in response.json()] == ["Over the wire", "Baked over the wire"]
