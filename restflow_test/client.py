@@ -13,6 +13,7 @@ from django.conf import settings
 from django.test.client import AsyncClient as DjangoAsyncClient
 from django.test.client import RedirectCycleError
 
+from .exchanges import record_exchange
 from .factory import AsyncAPIRequestFactory, Headers, as_bytes
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, headers_to_environ, validate_environ_keys
@@ -373,6 +374,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
+        record_exchange(response)  # shown in the report if the test fails
         return response
 
     async def _send(self, scope: dict[str, Any], body: bytes, follow: bool,

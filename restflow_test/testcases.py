@@ -13,6 +13,7 @@ from django.utils.functional import classproperty
 
 from .client import AsyncAPIClient, forgotten_await_message, take_never_awaited
 from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
+from .exchanges import reporting_failures_to
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -120,7 +121,8 @@ class AsyncLifecycleMixin:
     def __call__(self, result: Any = None) -> Any:
         self._wrap_test_method()
         try:
-            return super().__call__(result)  # type: ignore[misc]
+            with reporting_failures_to(result):  # failures show the HTTP exchanges
+                return super().__call__(result)  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
 
