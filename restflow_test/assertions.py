@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from http import HTTPStatus
+from types import FrameType
 from typing import Any
 
 from .report import format_exchange, status_line
 
-__all__ = ["assert_status"]
+__all__ = ["assert_status", "caller_outside_package", "location"]
 
 
 def assert_status(response: Any, expected: int) -> None:
@@ -48,3 +51,27 @@ def assert_status(response: Any, expected: int) -> None:
         f"Expected status {wanted}, got {status_line(response)}.\n\n"
         f"{format_exchange(response)}"
     )
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def caller_outside_package() -> tuple[str, int]:
+    """The file and line of the nearest caller that is not restflow-test's own code.
+
+    Cheap (a walk up a few frames, no formatting), so it can run on every `with`
+    block; format it with [location][restflow_test.assertions.location] on failure.
+    """
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+    if frame is None:
+        return "<unknown>", 0
+    return frame.f_code.co_filename, frame.f_lineno
+
+
+def location(where: tuple[str, int]) -> str:
+    """`path:line`, the path relative to the working directory when under it."""
+    path, line = where
+    relative = os.path.relpath(path) if path.startswith(os.getcwd() + os.sep) else path
+    return f"{relative}:{line}"

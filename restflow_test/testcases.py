@@ -157,11 +157,14 @@ class AsyncDatabaseAssertionsMixin:
     def _connection(self, using: str) -> Any:
         return self._main_connections[using]
 
-    def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]]], None]:
-        def check(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
+    def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]], str],
+                                                    None]:
+        def check(expected: int | None, executed: int, queries: list[dict[str, Any]],
+                  where: str) -> None:
             self.assertEqual(  # type: ignore[attr-defined]
                 executed, expected,
-                f"{executed} queries executed on {using!r}, {expected} expected\n"
+                f"{executed} queries executed on {using!r}, {expected} expected, in the "
+                f"block at {where}\n"
                 f"Captured queries were:\n{format_queries(queries)}",
             )
         return check
