@@ -35,9 +35,8 @@ DEFAULT_KEPT = 10
 """How many exchanges a failure report shows when `RESTFLOW_EXCHANGES` is not set."""
 SETTING = "RESTFLOW_EXCHANGES"
 
-_recorder: ContextVar[ExchangeRecorder | None] = ContextVar(
-    "restflow_test_exchanges", default=None
-)
+# Unset outside any test; `None` inside a test whose runner switched reports off.
+_recorder: ContextVar[ExchangeRecorder | None] = ContextVar("restflow_test_exchanges")
 
 
 class ExchangeRecorder:
@@ -86,12 +85,12 @@ def _format(response: Any, limit: int) -> str:
 
 def current_recorder() -> ExchangeRecorder | None:
     """The running test's recorder, or `None` outside a test or when switched off."""
-    return _recorder.get()
+    return _recorder.get(None)
 
 
 def record_exchange(response: Any) -> None:
     """Give a finished response to the running test's recorder, if there is one."""
-    recorder = _recorder.get()
+    recorder = _recorder.get(None)
     if recorder is not None:
         recorder.add(response)
 
@@ -171,13 +170,15 @@ def _noting(add: Callable[..., Any], recorder: ExchangeRecorder) -> Callable[...
 def reporting_failures_to(result: Any) -> Iterator[None]:
     """Record one unittest test's exchanges and add them to its failures and errors.
 
-    Does nothing when a recorder is already running (pytest's plugin records the
-    test and shows the exchanges in its report) or when `RESTFLOW_EXCHANGES` is 0.
+    Does nothing when the test runner already decided (pytest's plugin records the
+    test and shows the exchanges in its report, or was told not to) or when
+    `RESTFLOW_EXCHANGES` is 0.
     The result's `addFailure`, `addError` and `addSubTest` are wrapped for the
     duration of the test only, on this result object only.
     """
-    kept = kept_exchanges()
-    if result is None or _recorder.get() is not None or not kept:
+    decided = _recorder.get(_UNSET) is not _UNSET
+    kept = 0 if decided or result is None else kept_exchanges()
+    if not kept:
         yield
         return
     with recording(kept) as started:
@@ -196,3 +197,4 @@ def reporting_failures_to(result: Any) -> Iterator[None]:
 
 
 _RESULT_METHODS = ("addFailure", "addError", "addSubTest")
+_UNSET: Any = object()
