@@ -5,6 +5,8 @@ import asyncio
 import contextvars
 import inspect
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -267,3 +269,44 @@ def test_reports_cross_from_xdist_workers(inner):
     result = inner("-n", "2")
     result.assert_outcomes(passed=1, failed=2)
     assert len(_sections(result.stdout.str(), "HTTP exchanges (newest last)")) == 2
+
+
+# -- Django's test runner (`manage.py test`), serial and --parallel -------------------------
+DJANGO_SUITE = '''
+from restflow_test import AsyncAPITestCase
+
+
+class FirstTests(AsyncAPITestCase):
+    async def test_fails(self):
+        response = await self.client.post("/api/echo/", {"password": "hunter2"})
+        self.assertEqual(response.status_code, 201)
+
+
+class SecondTests(AsyncAPITestCase):
+    async def test_passes(self):
+        response = await self.client.get("/api/echo/")
+        self.assertEqual(response.status_code, 200)
+'''
+
+
+@pytest.mark.parametrize("parallel", ["1", "2"])
+def test_djangos_test_runner_shows_the_exchanges(tmp_path, parallel):
+    if parallel != "1":
+        pytest.importorskip("tblib", reason="Django's parallel runner needs tblib to report")
+    (tmp_path / "test_django_inner.py").write_text(DJANGO_SUITE)
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{tmp_path}",
+           "DJANGO_SETTINGS_MODULE": "testproject.settings"}
+    env.pop("RESTFLOW_TEST_DB_NAME", None)
+    if env.get("DATABASE_URL"):
+        env["RESTFLOW_TEST_DB_NAME"] = f"test_restflow_runner_{os.getpid()}"
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "test", "test_django_inner", "--noinput",
+         "--parallel", parallel],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )
+    assert "Ran 2 tests" in result.stderr and "FAILED (failures=1)" in result.stderr, (
+        result.stderr)
+    failure, exchanges = result.stderr.split("HTTP exchanges (newest last):\n\n")
+    assert "AssertionError: 200 != 201" in failure
+    assert exchanges.startswith("#1\n> POST /api/echo/\n")
+    assert '"password": "***"' in exchanges and "hunter2" not in exchanges
