@@ -8,7 +8,7 @@ from http import HTTPStatus
 from types import FrameType
 from typing import Any
 
-from .report import format_exchange, status_line
+from .report import describe_exchange, status_line
 
 __all__ = ["assert_status", "caller_outside_package", "location"]
 
@@ -49,7 +49,7 @@ def assert_status(response: Any, expected: int) -> None:
         wanted = str(expected)
     raise AssertionError(
         f"Expected status {wanted}, got {status_line(response)}.\n\n"
-        f"{format_exchange(response)}"
+        f"{describe_exchange(response)}"
     )
 
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, cast
 
-from .report import BODY_LIMIT, format_exchange, status_line
+from .report import BODY_LIMIT, describe_exchange
 
 __all__ = [
     "DEFAULT_KEPT",
@@ -72,15 +72,8 @@ class ExchangeRecorder:
             parts.append(f"({forgotten} earlier exchanges not kept: `{SETTING}` keeps "
                          f"the last {self.kept})")
         for number, response in enumerate(list(self.responses), start=forgotten + 1):
-            parts.append(f"#{number}\n{_format(response, limit)}")
+            parts.append(f"#{number}\n{describe_exchange(response, limit=limit)}")
         return "\n\n".join(parts)
-
-
-def _format(response: Any, limit: int) -> str:
-    try:
-        return format_exchange(response, limit=limit)
-    except Exception as exc:  # a report must never hide the test's own failure
-        return f"< {status_line(response)}\n(could not show this exchange: {exc!r})"
 
 
 def current_recorder() -> ExchangeRecorder | None:

@@ -15,7 +15,14 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-__all__ = ["BODY_LIMIT", "MASK", "format_exchange", "mask_data", "masked_header"]
+__all__ = [
+    "BODY_LIMIT",
+    "MASK",
+    "describe_exchange",
+    "format_exchange",
+    "mask_data",
+    "masked_header",
+]
 
 MASK = "***"
 BODY_LIMIT = 2000
@@ -215,3 +222,15 @@ def format_exchange(response: Any, *, limit: int = BODY_LIMIT) -> str:
         content_type = note or response.get("Content-Type", "")
         lines.append(format_body(body, content_type, limit=limit))
     return "\n".join(lines)
+
+
+def describe_exchange(response: Any, *, limit: int = BODY_LIMIT) -> str:
+    """[format_exchange][restflow_test.report.format_exchange] that never raises.
+
+    A report is shown next to a failure; an error while building it must not replace
+    that failure, so it becomes a line of the report instead.
+    """
+    try:
+        return format_exchange(response, limit=limit)
+    except Exception as exc:
+        return f"< {status_line(response)}\n(could not show this exchange: {exc!r})"

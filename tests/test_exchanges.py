@@ -68,13 +68,22 @@ async def test_only_the_last_exchanges_are_kept_and_the_rest_counted(client):
     assert "n=0" not in report and "#3\n> GET /api/echo/?n=2" in report
 
 
-async def test_nothing_is_formatted_for_a_passing_test(client, monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("formatted for a passing test")
-
-    monkeypatch.setattr("restflow_test.exchanges.format_exchange", refuse)
+async def test_recording_formats_nothing(client, monkeypatch):
+    formatted = []
+    monkeypatch.setattr("restflow_test.report.format_exchange", formatted.append)
     await client.get("/api/echo/")
-    assert current_recorder().seen == 1
+    assert current_recorder().seen == 1 and formatted == []
+
+
+async def test_a_report_that_cannot_be_built_still_names_the_status(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("cannot format")
+
+    with recording(5) as recorder:
+        await client.get("/api/echo/")
+    monkeypatch.setattr("restflow_test.report.format_exchange", broken)
+    assert recorder.report() == (
+        "#1\n< 200 OK\n(could not show this exchange: ValueError('cannot format'))")
 
 
 @pytest.mark.parametrize("value", [-1, 2.5, "10", True])
