@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from email.parser import BytesParser
+from email.policy import HTTP
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -31,7 +33,7 @@ BODY_LIMIT = 2000
 # Names of JSON/form fields and query parameters whose values are hidden.
 _SECRET_FIELD = re.compile(
     r"pass(wd|word)?|pwd|token|secret|(^|[_-])key$|apikey|api_key|authorization|"
-    r"credential|signature|private|cookie|session",
+    r"credential|signature|cookie|session",
     re.I,
 )
 # Header names whose values are hidden, besides the ones below.
@@ -53,8 +55,9 @@ def is_secret_field(name: object) -> bool:
 def mask_data(data: Any) -> Any:
     """A copy of parsed JSON with the values of secret-looking fields replaced.
 
-    Fields are secret when named like a password, token, secret or key, at any
-    depth (`{"user": {"password": ...}}`, lists of such objects).
+    Fields are secret when named like a password, token, secret, key, credential,
+    signature, cookie or session, at any depth (`{"user": {"password": ...}}`, lists
+    of such objects).
     """
     if isinstance(data, dict):
         return {key: MASK if is_secret_field(key) else mask_data(value)
@@ -105,11 +108,29 @@ def _masked_query(query: str) -> str:
                      safe="*")
 
 
+def _multipart_fields(body: bytes, content_type: str) -> str:
+    """One `name=value` line per field, secrets masked; files by name and size."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1")
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    lines = []
+    for part in message.iter_parts():  # type: ignore[attr-defined]
+        name = part.get_param("name", header="content-disposition")
+        payload = bytes(part.get_payload(decode=True) or b"")
+        if part.get_filename() is not None:
+            value = f"(file {part.get_filename()!r}, {len(payload)} bytes)"
+        elif is_secret_field(name):
+            value = MASK
+        else:
+            value = payload.decode("utf-8", errors="replace")
+        lines.append(f"{name}={value}")
+    return "\n".join(lines) or f"({len(body)} bytes of {content_type} not shown)"
+
+
 def format_body(body: bytes, content_type: str, *, limit: int = BODY_LIMIT) -> str:
     """A body as text: JSON pretty-printed and masked, forms masked, long text cut."""
     if not body:
         return "(no body)"
-    content_type = content_type.lower()
+    given, content_type = content_type, content_type.lower()  # the boundary keeps its case
     if _is_json(content_type):
         try:
             parsed = json.loads(body)
@@ -119,8 +140,8 @@ def format_body(body: bytes, content_type: str, *, limit: int = BODY_LIMIT) -> s
             return cut(json.dumps(mask_data(parsed), indent=2, ensure_ascii=False), limit)
     if "x-www-form-urlencoded" in content_type:
         return cut(_masked_query(body.decode("latin-1")), limit)
-    if "multipart/" in content_type:
-        return f"({len(body)} bytes of {content_type.split(';')[0]} not shown)"
+    if "multipart/form-data" in content_type:
+        return cut(_multipart_fields(body, given), limit)
     if content_type and not _is_text(content_type):
         return f"({len(body)} bytes of {content_type.split(';')[0]} not shown)"
     return cut(body.decode("utf-8", errors="replace"), limit)
@@ -150,7 +171,7 @@ def _request_lines(response: Any, limit: int) -> list[str]:
     if body is None:
         lines.append("(request body not available)")
     elif body:
-        lines.append(format_body(body, request.content_type or "", limit=limit))
+        lines.append(format_body(body, request.META.get("CONTENT_TYPE", ""), limit=limit))
     return lines
 
 
