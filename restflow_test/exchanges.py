@@ -81,8 +81,17 @@ def current_recorder() -> ExchangeRecorder | None:
     return _recorder.get(None)
 
 
-def record_exchange(response: Any) -> None:
-    """Give a finished response to the running test's recorder, if there is one."""
+def record_exchange(response: Any, request_body: bytes | None = None) -> None:
+    """Give a finished response to the running test's recorder, if there is one.
+
+    Args:
+        response: The response, with `asgi_request` attached.
+        request_body: The body the request was sent with, when the caller has it;
+            kept on the response for the report (the request's stream may be
+            closed by then). Without it, the report reads the test client's payload.
+    """
+    if request_body is not None:
+        response._restflow_request_body = request_body
     recorder = _recorder.get(None)
     if recorder is not None:
         recorder.add(response)

@@ -178,9 +178,10 @@ def _request_lines(response: Any, limit: int) -> list[str]:
 def request_body(response: Any) -> bytes | None:
     """The body a request was sent with, even after the view has read its stream."""
     request = response.asgi_request
-    body = getattr(request, "_body", None)
-    if body is not None:
-        return bytes(body)
+    for body in (getattr(response, "_restflow_request_body", None),
+                 getattr(request, "_body", None)):
+        if body is not None:
+            return bytes(body)
     # The test client's `FakePayload` keeps every byte written to it in a private
     # buffer, whether or not the view has read them. It is in the scope the client
     # sent, and behind the request's stream.

@@ -156,3 +156,11 @@ async def test_assert_status_names_a_forgotten_await(client):
 def test_assert_status_wants_a_status_code():
     with pytest.raises(TypeError, match=r"assert_status\(response, 201\)"):
         assert_status(object(), "201")  # type: ignore[arg-type]
+
+
+async def test_a_body_given_when_recording_is_the_one_shown(client):
+    from restflow_test.exchanges import record_exchange
+
+    response = await client.post("/api/echo/", {"sent": 1})
+    record_exchange(response, b'{"given": 2}')  # what a client that holds the body passes
+    assert '"given": 2' in format_exchange(response)
