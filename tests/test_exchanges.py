@@ -228,6 +228,16 @@ class TestCaseStyle(AsyncAPITestCase):
     async def test_3_fails(self):
         response = await self.client.get("/api/echo/?style=unittest")
         self.assertEqual(response.status_code, 404)
+
+
+@pytest_asyncio.fixture
+async def broken(db):
+    response = await AsyncAPIClient().get("/api/echo/?made_by=broken_fixture")
+    raise RuntimeError(f"fixture failed after a {response.status_code}")
+
+
+async def test_4_errors_in_set_up(broken):
+    pass
 '''
 
 
@@ -255,9 +265,11 @@ def _sections(output, title):
 
 def test_a_failing_test_report_shows_its_exchanges_masked_and_cut(inner):
     result = inner()
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=2, errors=1)
     output = result.stdout.str()
-    section, unittest_section = _sections(output, "HTTP exchanges (newest last)")  # failed only
+    # failed tests only, in order: the error in set-up is reported first
+    set_up, section, unittest_section = _sections(output, "HTTP exchanges (newest last)")
+    assert set_up.startswith("#1\n> GET /api/echo/?made_by=broken_fixture\n< 200 OK")
     assert section.startswith("#1\n> GET /api/echo/?made_by=fixture\n")  # the fixture's
     assert "#2\n> POST /api/echo/\n> Content-Type: application/json\n" in section
     assert "> Authorization: Token ***" in section and "< 403 Forbidden" in section
@@ -270,14 +282,14 @@ def test_a_failing_test_report_shows_its_exchanges_masked_and_cut(inner):
 
 def test_the_command_line_switch_turns_reports_off(inner):
     result = inner("--restflow-exchanges=0")
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=2, errors=1)
     assert "HTTP exchanges" not in result.stdout.str()
 
 
 def test_reports_cross_from_xdist_workers(inner):
     result = inner("-n", "2")
-    result.assert_outcomes(passed=1, failed=2)
-    assert len(_sections(result.stdout.str(), "HTTP exchanges (newest last)")) == 2
+    result.assert_outcomes(passed=1, failed=2, errors=1)
+    assert len(_sections(result.stdout.str(), "HTTP exchanges (newest last)")) == 3
 
 
 # -- Django's test runner (`manage.py test`), serial and --parallel -------------------------
