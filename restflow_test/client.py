@@ -21,6 +21,7 @@ from django.test.client import RedirectCycleError
 from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
+from .exchanges import record_exchange
 from .factory import AsyncAPIRequestFactory, Headers
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, validate_environ_keys
@@ -258,6 +259,7 @@ class AsyncAPIClient(PaginationMixin, AsyncAPIRequestFactory, DjangoAsyncClient)
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
+        record_exchange(response, body)  # shown in the report if the test fails
         return response
 
     async def _follow_redirects(self, response: Any, body: bytes,

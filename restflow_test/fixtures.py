@@ -59,12 +59,14 @@ def admin_async_api_client(db: None, admin_user: Any) -> Any:
     return client
 
 
-def _check_count(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
+def _check_count(expected: int | None, executed: int, queries: list[dict[str, Any]],
+                 where: str) -> None:
     if expected is not None and executed != expected:
         from .db import format_queries
 
         pytest.fail(
-            f"Expected to perform {expected} queries but {executed} were done\n"
+            f"Expected to perform {expected} queries but {executed} were done, in the "
+            f"block at {where}\n"
             f"Queries:\n{format_queries(queries)}",
             pytrace=False,
         )
