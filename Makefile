@@ -13,14 +13,19 @@ space  := $(subst ,, )
 
 .PHONY: demo test test-slow test-postgres tox lint typing bench docs dist clean
 
-# One stamp per extra: `make demo` installs the `demo` extra only, `make test` adds `test`.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# pip is upgraded only when too old for editable installs of a pyproject (PEP 660, pip 21.3).
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -c "import pip, sys; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (21, 3))" \
+		|| $(BIN)/python -m pip install --quiet --upgrade pip
 	touch $@
 
+# One stamp per extra: `make demo` installs the `demo` extra only, `make test` adds `test`.
+# --no-compile: Python compiles what the tests import on first use, not all of Django.
 $(VENV)/.installed-%: pyproject.toml | $(VENV)/.created
-	$(BIN)/python -m pip install --quiet -e ".[$*]"
+	$(BIN)/python -m pip install --quiet --no-compile -e ".[$*]"
 	touch $@
 
 demo: $(VENV)/.installed-demo
