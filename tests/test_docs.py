@@ -114,3 +114,12 @@ def test_public_objects_have_docstrings_in_one_style(name, obj):
     assert "``" not in doc and not re.search(r":(class|meth|func|attr):`", doc), (
         f"{name}: use Markdown (`code`, [Name][restflow_test.Name]), not reST roles"
     )
+
+
+@pytest.mark.parametrize("name", fixtures.__all__)
+def test_fixture_docstrings_read_as_plain_text(name):
+    """`pytest --fixtures` prints them verbatim: no mkdocstrings cross-references there."""
+    doc = inspect.getdoc(getattr(fixtures, name)) or ""
+    assert not re.search(r"\]\[[\w.]*\]", doc), (
+        f"fixture {name}: write `AsyncAPIClient`, not [AsyncAPIClient][restflow_test.AsyncAPIClient]"
+    )
