@@ -60,7 +60,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  #
     what = ", ".join(f"{counts[name]} {SLOW_MARKERS[name][0]}" for name in kinds)
     how = " and ".join(dict.fromkeys(f"`{SLOW_MARKERS[name][1]}`" for name in kinds))
     terminalreporter.write_sep("=", "slow checks left out", yellow=True)
+    tests = "test" if len(deselected) == 1 else "tests"
     terminalreporter.write_line(
-        f"{len(deselected)} slow tests deselected ({what}): run them with {how} "
-        "(CI runs them all)."
+        f"{len(deselected)} slow {tests} deselected ({what}). To run: {how}; CI runs them all."
     )
