@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import warnings
+from functools import partial
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +17,8 @@ from django.test.client import RedirectCycleError
 from .factory import AsyncAPIRequestFactory, Headers, as_bytes
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, headers_to_environ, validate_environ_keys
+from .sse import aiter_events
+from .websocket import WebSocketClientMixin
 
 __all__ = ["AsyncAPIClient"]
 
@@ -125,7 +128,7 @@ def _refuse_in_event_loop(method: str) -> None:
     )
 
 
-class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
+class AsyncAPIClient(WebSocketClientMixin, AsyncAPIRequestFactory, DjangoAsyncClient):
     """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
@@ -373,6 +376,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
+        response.aiter_events = partial(aiter_events, response)
         return response
 
     async def _send(self, scope: dict[str, Any], body: bytes, follow: bool,

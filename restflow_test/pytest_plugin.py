@@ -26,6 +26,7 @@ import pytest
 
 from .client import forgotten_await_message, take_never_awaited
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
+    _restflow_isolate_realtime,
     _restflow_live_server,
     admin_async_api_client,
     async_api_client,
@@ -33,6 +34,7 @@ from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     async_assert_num_queries,
     async_capture_on_commit_callbacks,
     async_live_server,
+    channel_layer,
 )
 
 try:

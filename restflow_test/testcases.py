@@ -13,6 +13,7 @@ from django.utils.functional import classproperty
 
 from .client import AsyncAPIClient, forgotten_await_message, take_never_awaited
 from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
+from .realtime import isolate_realtime
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -120,14 +121,16 @@ class AsyncLifecycleMixin:
     def __call__(self, result: Any = None) -> Any:
         self._wrap_test_method()
         try:
-            return super().__call__(result)  # type: ignore[misc]
+            with isolate_realtime():
+                return super().__call__(result)  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
 
     def debug(self) -> None:
         self._wrap_test_method()
         try:
-            super().debug()  # type: ignore[misc]
+            with isolate_realtime():
+                super().debug()  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
 

@@ -1,4 +1,4 @@
-"""Cache invalidation deferred to commit: the classic on_commit pattern."""
+"""Work deferred to commit: cache invalidation and realtime pushes (on_commit)."""
 
 from django.core.cache import cache
 from django.db import transaction
@@ -15,3 +15,11 @@ PRODUCT_LIST_CACHE_KEY = "shop:product-list"
 def invalidate_product_list(**kwargs: object) -> None:
     # Only drop the cached list once the write is really committed.
     transaction.on_commit(lambda: cache.delete(PRODUCT_LIST_CACHE_KEY))
+
+
+@receiver(post_save, sender=Product)
+def push_product_change(instance: Product, **kwargs: object) -> None:
+    # Subscribers hear about the change once it is committed, not before.
+    from .consumers import push_product_change
+
+    transaction.on_commit(lambda: push_product_change(instance))
