@@ -147,7 +147,7 @@ class WebSocket:
 
         A frame that arrived stays queued for the next `receive_*`.
         """
-        return bool(await self._communicator.receive_nothing(timeout=timeout))
+        return bool(await self._noting_failure(self._communicator.receive_nothing(timeout=timeout)))
 
     async def close(self, code: int = 1000, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Disconnect with `code` and wait for the consumer to finish.
@@ -165,28 +165,71 @@ class WebSocket:
             raise WebSocketClosed(
                 f"The connection to {self._path!r} is closed (code {self.close_code}): "
                 "nothing can be sent any more.", self.close_code)
-        await self._communicator.send_input(message)
+        await self._noting_failure(self._communicator.send_input(message))
+
+    async def _noting_failure(self, awaitable: Any) -> Any:
+        """Await a communicator call; a consumer failure it raises ends the connection."""
+        try:
+            return await awaitable
+        except Exception:
+            if self._communicator.future.done():
+                self.close_code = 1011  # the test has seen the consumer's error
+            raise
+
+    async def _handshake(self, timeout: float) -> None:
+        await self._communicator.send_input({"type": "websocket.connect"})
+        try:
+            message = await self._next_message(timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"The consumer at {self._path!r} neither accepted nor refused the "
+                f"connection within {timeout}s: call `accept()` or `close()` in "
+                "`connect()`, or pass a longer `timeout=`.") from None
+        if message["type"] == "websocket.close":
+            code = int(message.get("code") or 1000)
+            self.close_code = code
+            await self._communicator.disconnect(code=code, timeout=timeout)
+            raise WebSocketRefused(
+                f"The consumer at {self._path!r} refused the connection (close code "
+                f"{code}).", code=code)
+        self.subprotocol = message.get("subprotocol")
 
     async def _receive(self, timeout: float) -> dict[str, Any]:
         if self.close_code is not None:
             raise WebSocketClosed(
                 f"The connection to {self._path!r} is closed (code {self.close_code}): "
                 "nothing more can arrive.", self.close_code)
-        try:
-            message: dict[str, Any] = await self._communicator.receive_output(timeout)
-        except (TimeoutError, asyncio.TimeoutError):
-            raise TimeoutError(
-                f"Nothing arrived from {self._path!r} within {timeout}s. Pass a longer "
-                "`timeout=`, or check that nothing arrives with "
-                "`assert await ws.receive_nothing()`."
-            ) from None
+        message = await self._next_message(timeout)
         if message["type"] == "websocket.close":
             self.close_code = int(message.get("code") or 1000)
-            await self._communicator.wait(DEFAULT_TIMEOUT)
+            # As a server does: confirm the close, then let the consumer finish.
+            await self._communicator.disconnect(code=self.close_code, timeout=DEFAULT_TIMEOUT)
             raise WebSocketClosed(
                 f"The consumer at {self._path!r} closed the connection (code "
                 f"{self.close_code}) instead of sending a frame.", self.close_code)
         return message
+
+    async def _next_message(self, timeout: float) -> dict[str, Any]:
+        # Unlike `receive_output()`, a timeout leaves the consumer running: the test
+        # may go on. A consumer that fails meanwhile is noticed at once.
+        communicator = self._communicator
+        application = communicator.future
+        get = asyncio.ensure_future(communicator.output_queue.get())
+        done, _ = await asyncio.wait({get, application}, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if get in done:
+            return dict(get.result())
+        get.cancel()
+        if application.done():
+            self.close_code = 1011  # the consumer is gone; its error goes to the test
+            application.result()
+            raise WebSocketClosed(
+                f"The consumer at {self._path!r} returned without closing the "
+                "connection.", self.close_code)
+        raise TimeoutError(
+            f"Nothing arrived from {self._path!r} within {timeout}s. Pass a longer "
+            "`timeout=`, or check that nothing arrives with "
+            "`assert await ws.receive_nothing()`.")
 
 
 class WebSocketClientMixin:
@@ -278,8 +321,9 @@ async def _connect(scope: dict[str, Any], path: str, timeout: float,
 
     communicator = WebsocketCommunicator(application, path)
     communicator.scope = scope  # the full scope, instead of Channels' minimal one
+    socket = WebSocket(communicator, path, None)
     try:
-        accepted, detail = await communicator.connect(timeout=timeout)
+        await socket._handshake(timeout)
     except ValueError as exc:
         if "can only handle ASGI/HTTP" not in str(exc):
             raise
@@ -287,17 +331,6 @@ async def _connect(scope: dict[str, Any], path: str, timeout: float,
             f"`settings.ASGI_APPLICATION` ({settings.ASGI_APPLICATION}) only serves "
             "HTTP: route `websocket` connections with Channels' `ProtocolTypeRouter`."
         ) from None
-    except (TimeoutError, asyncio.TimeoutError):
-        raise TimeoutError(
-            f"The consumer at {path!r} neither accepted nor refused the connection within "
-            f"{timeout}s: call `accept()` or `close()` in `connect()`, or pass a longer "
-            "`timeout=`.") from None
-    if not accepted:
-        await communicator.wait(timeout)
-        raise WebSocketRefused(
-            f"The consumer at {path!r} refused the connection (close code {detail}).",
-            code=detail)
-    socket = WebSocket(communicator, path, detail)
     try:
         yield socket
     except BaseException:
