@@ -49,7 +49,7 @@ def keep_connections_open(connections: Iterable[Any]) -> Iterator[None]:
     finally:
         for connection, previous in replaced:
             if previous is None:
-                del connection.close_if_unusable_or_obsolete
+                connection.__dict__.pop("close_if_unusable_or_obsolete", None)
             else:
                 connection.close_if_unusable_or_obsolete = previous
 
