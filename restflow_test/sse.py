@@ -17,6 +17,7 @@ import asyncio
 import codecs
 import inspect
 import json
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from asgiref.sync import sync_to_async
 __all__ = ["EventStreamParser", "ServerSentEvent", "aiter_events"]
 
 DEFAULT_TIMEOUT = 5.0
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # only these: not str.splitlines()'s others
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,16 @@ class EventStreamParser:
         if self._first and text:
             text = text.removeprefix("\ufeff")
             self._first = False
-        lines = text.splitlines(keepends=True)
-        # The last line may be incomplete, and a lone CR may be the first half of CRLF.
-        self._pending = ""
-        if lines and (not lines[-1].endswith(("\n", "\r")) or lines[-1].endswith("\r")):
-            self._pending = lines.pop()
-        return list(self._lines(line.rstrip("\r\n") for line in lines))
+        # A CR at the end may be the first half of a CRLF split across chunks.
+        text, held = (text[:-1], "\r") if text.endswith("\r") else (text, "")
+        *lines, rest = _LINE_BREAK.split(text)
+        self._pending = rest + held
+        return list(self._lines(lines))
+
+    def end(self) -> list[ServerSentEvent]:
+        """The stream ended: return an event completed by a final lone CR, if any."""
+        pending, self._pending = self._pending, ""
+        return list(self._lines([pending[:-1]])) if pending.endswith("\r") else []
 
     def _lines(self, lines: Iterable[str]) -> Iterator[ServerSentEvent]:
         for line in lines:
@@ -130,7 +136,7 @@ async def aiter_events(response: Any, *, timeout: float = DEFAULT_TIMEOUT
     _check_event_stream(response)
     parser = EventStreamParser()
     if not response.streaming:
-        for event in parser.feed(bytes(response.content)):
+        for event in [*parser.feed(bytes(response.content)), *parser.end()]:
             yield event
         return
     chunks = aiter(response.streaming_content)
@@ -139,6 +145,8 @@ async def aiter_events(response: Any, *, timeout: float = DEFAULT_TIMEOUT
             try:
                 chunk = await asyncio.wait_for(anext(chunks), timeout)
             except StopAsyncIteration:
+                for event in parser.end():
+                    yield event
                 return
             except (TimeoutError, asyncio.TimeoutError):
                 raise TimeoutError(
