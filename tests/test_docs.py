@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import restflow_test
-from restflow_test import fixtures
+from restflow_test import fixtures, sse, websocket
 from restflow_test.live_server import start_live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,9 +94,16 @@ def _public_objects():
                     yield f"{name}.{attr}", getattr(value, "__func__", value)
     for name in ("async_api_client", "async_api_rf", "admin_async_api_client",
                  "async_assert_num_queries", "async_capture_on_commit_callbacks",
-                 "async_live_server"):
+                 "async_live_server", "channel_layer"):
         yield f"fixture {name}", getattr(fixtures, name)
     yield "start_live_server", start_live_server
+    for module in (websocket, sse):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            yield f"{module.__name__}.{name}", obj
+            for attr, value in vars(obj).items() if inspect.isclass(obj) else ():
+                if not attr.startswith("_") and callable(value):
+                    yield f"{module.__name__}.{name}.{attr}", value
 
 
 @pytest.mark.parametrize(("name", "obj"), [pytest.param(name, obj, id=name)
