@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import warnings
-from functools import partial
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterator, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -376,7 +375,7 @@ class AsyncAPIClient(WebSocketClientMixin, AsyncAPIRequestFactory, DjangoAsyncCl
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
-        response.aiter_events = partial(aiter_events, response)
+        response.aiter_events = lambda **kwargs: aiter_events(response, **kwargs)
         return response
 
     async def _send(self, scope: dict[str, Any], body: bytes, follow: bool,

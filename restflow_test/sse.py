@@ -1,9 +1,9 @@
 """Server-Sent Events: parse a `text/event-stream` response as the browser does.
 
 `response.aiter_events(timeout=...)` (on every response of
-[AsyncAPIClient][restflow_test.AsyncAPIClient]) yields [ServerSentEvent][restflow_test.sse.ServerSentEvent]
-objects parsed by the rules of the HTML standard's "event stream interpretation",
-waits at most `timeout` seconds for each, and closes the stream (and the view's
+[AsyncAPIClient][restflow_test.AsyncAPIClient]) yields
+[ServerSentEvent][restflow_test.sse.ServerSentEvent] objects parsed by the rules of
+the HTML standard's "event stream interpretation", waits at most `timeout` seconds for each, and closes the stream (and the view's
 generator) when the reading stops.
 
 The parser is small and written here: the maintained ones are either private parts of

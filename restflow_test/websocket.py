@@ -236,7 +236,7 @@ class WebSocketClientMixin:
     """Adds `websocket()` to a client that has cookies, headers and forced auth."""
 
     cookies: Any
-    defaults: dict[str, Any]
+    defaults: Any
     _credentials: dict[str, Any]
     handler: Any
 
@@ -264,7 +264,8 @@ class WebSocketClientMixin:
             timeout: Seconds to wait for the handshake and for the consumer to finish.
 
         Returns:
-            An async context manager whose target is a [WebSocket][restflow_test.websocket.WebSocket].
+            An async context manager whose target is a
+            [WebSocket][restflow_test.websocket.WebSocket].
 
         Raises:
             WebSocketRefused: The consumer refused the handshake (its `.code`).

@@ -154,10 +154,8 @@ async def test_events_from_an_endless_sync_generator_view(client, sse_urls):
     await Product.objects.acreate(name="Lamp", price="1")
     response = await client.get("/sync/")
     async with aclosing(response.aiter_events(timeout=1)) as events:
-        async for event in events:
-            if event.id == "3":
-                break
-    assert event.data == "1"  # the view saw the test's row
+        first_three = [await anext(events) for _ in range(3)]
+    assert [(e.id, e.data) for e in first_three] == [("1", "1"), ("2", "1"), ("3", "1")]
     assert closed.is_set()  # and its generator was closed, in its thread
 
 
@@ -166,8 +164,7 @@ async def test_stopping_an_endless_async_stream_closes_the_view_generator(client
     assert len(channel_layer.groups["products"]) == 1
     await channel_layer.group_send("products", {"type": "product.changed", "product": {"id": 1}})
     async with aclosing(response.aiter_events(timeout=1)) as events:
-        async for event in events:
-            break
+        event = await anext(events)
     assert event.event == "product.changed" and event.json() == {"id": 1}
     assert not channel_layer.groups.get("products")  # the view's `finally` unsubscribed
 
@@ -219,7 +216,6 @@ class SSETestCase(AsyncAPITestCase):
         with self.settings(ROOT_URLCONF=__name__):
             response = await self.client.get("/sync/")
         async with aclosing(response.aiter_events(timeout=1)) as events:
-            async for event in events:
-                break
+            event = await anext(events)
         self.assertEqual(event.data, "1")
         self.assertTrue(closed.is_set())

@@ -1,7 +1,5 @@
 """Realtime side of the shop: product changes pushed to signed-in users over WebSockets."""
 
-import asyncio
-
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -60,9 +58,4 @@ def push_product_change(product: Product) -> None:
     layer = get_channel_layer()
     message = {"type": "product.changed",
                "product": {"id": product.id, "name": product.name, "price": str(product.price)}}
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: on_commit runs in sync code
-        async_to_sync(layer.group_send)(PRODUCTS_GROUP, message)
-    else:  # sync code called straight from an event loop's thread
-        loop.create_task(layer.group_send(PRODUCTS_GROUP, message))
+    async_to_sync(layer.group_send)(PRODUCTS_GROUP, message)

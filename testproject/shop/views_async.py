@@ -11,10 +11,10 @@ from django.http import Http404, StreamingHttpResponse
 from rest_framework import permissions, status
 from rest_framework.response import Response
 
+from .consumers import PRODUCTS_GROUP
 from .echo import describe
 from .models import Product
 from .serializers import ProductSerializer
-from .consumers import PRODUCTS_GROUP
 from .signals import PRODUCT_LIST_CACHE_KEY
 
 

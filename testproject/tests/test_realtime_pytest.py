@@ -55,8 +55,7 @@ async def test_live_events_stream_product_changes(async_client, async_capture_on
     async with async_capture_on_commit_callbacks(execute=True):
         await Product.objects.acreate(name="Lamp", price="12.50")
     async with aclosing(response.aiter_events(timeout=2)) as events:
-        async for event in events:
-            break
+        event = await anext(events)
     assert (event.event, event.id) == ("product.changed", "1")
     assert event.json()["name"] == "Lamp"
 
@@ -65,6 +64,5 @@ async def test_count_events_from_a_sync_view(async_client):
     await Product.objects.acreate(name="Lamp", price="12.50")
     response = await async_client.get("/api/product-count/events/")
     async with aclosing(response.aiter_events(timeout=2)) as events:
-        async for event in events:
-            break
+        event = await anext(events)
     assert (event.event, event.data) == ("count", "1")

@@ -50,6 +50,5 @@ class ProductSocketTests(AsyncAPITestCase):
         async with self.acaptureOnCommitCallbacks(execute=True):
             await Product.objects.acreate(name="Lamp", price="12.50")
         async with aclosing(response.aiter_events(timeout=2)) as events:
-            async for event in events:
-                break
+            event = await anext(events)
         self.assertEqual(event.json()["name"], "Lamp")
