@@ -99,4 +99,6 @@ def test_forgotten_await_fails_the_test(pytester):
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "default")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*`client.get('/api/echo/')` was never awaited*await*"])
+    result.stdout.fnmatch_lines(
+        ["*`client.get('/api/echo/')` (at *test_forgotten_await_fails_the_test.py:6) was never awaited*await*"]
+    )

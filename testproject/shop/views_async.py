@@ -130,3 +130,14 @@ class AsyncBoomView(APIView):
 
     async def get(self, request):
         raise RuntimeError("boom from an async view")
+
+
+class AsyncSlowView(APIView):
+    """Answers after `?seconds=` (default 0.1), for requests in flight at once."""
+
+    permission_classes = [permissions.AllowAny]
+
+    async def get(self, request):
+        seconds = float(request.query_params.get("seconds", "0.1"))
+        await asyncio.sleep(seconds)
+        return Response({"slept": seconds})

@@ -5,6 +5,7 @@ import io
 import time
 from collections.abc import Iterator
 
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from rest_framework import parsers, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -90,3 +91,19 @@ class BoomView(APIView):
 
     def get(self, request):
         raise RuntimeError("boom from a sync view")
+
+
+class SlowWriteView(APIView):
+    """Writes a product after a delay, inside its own atomic block.
+
+    A test that stops waiting for this request (`asyncio.wait_for`) leaves the view
+    running on the test's connection; restflow-test waits for it before rolling back.
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request):
+        time.sleep(float(request.query_params.get("seconds", "0.3")))
+        with transaction.atomic():
+            product = Product.objects.create(name="late write", price="1")
+        return Response({"id": product.id}, status=status.HTTP_201_CREATED)
