@@ -3,8 +3,8 @@
 `response.aiter_events(timeout=...)` (on every response of
 [AsyncAPIClient][restflow_test.AsyncAPIClient]) yields
 [ServerSentEvent][restflow_test.sse.ServerSentEvent] objects parsed by the rules of
-the HTML standard's "event stream interpretation", waits at most `timeout` seconds for each, and closes the stream (and the view's
-generator) when the reading stops.
+the HTML standard's "event stream interpretation", waits at most `timeout` seconds
+for each, and closes the stream (and the view's generator) when the reading stops.
 
 The parser is small and written here: the maintained ones are either private parts of
 an HTTP client's package (httpx-sse's decoder needs httpx and its line splitting) or
