@@ -6,13 +6,15 @@ next query then fails ("the connection is closed"); in-memory SQLite ignores `cl
 so run this module on PostgreSQL too (see the README).
 """
 
+import threading
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import close_old_connections, connections
 
 from restflow_test import AsyncAPITestCase
-from restflow_test.realtime import fresh_channel_layers, keep_connections_open
+from restflow_test.realtime import fresh_channel_layers, isolate_realtime, keep_connections_open
 from testproject.shop.models import Product
 
 ROLLED_BACK_NAME = "written by a consumer, rolled back with the test"
@@ -69,6 +71,22 @@ def test_kept_connection_gets_its_own_method_back():
             pass
         assert "close_if_unusable_or_obsolete" in vars(connection)
     assert "close_if_unusable_or_obsolete" not in vars(connection)
+
+
+def test_isolation_is_undone_when_the_test_ends():
+    seen = {}
+
+    def in_a_thread_of_its_own():  # its own connection object, outside the plugin's block
+        connection = connections["default"]
+        with isolate_realtime():
+            seen["during"] = "close_if_unusable_or_obsolete" in vars(connection)
+        seen["after"] = "close_if_unusable_or_obsolete" in vars(connection)
+        connection.close()
+
+    thread = threading.Thread(target=in_a_thread_of_its_own)
+    thread.start()
+    thread.join()
+    assert seen == {"during": True, "after": False}
 
 
 def test_the_plugin_protects_the_test_connection_during_the_test():
