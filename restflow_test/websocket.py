@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from typing import Any
 
 from django.conf import settings
@@ -247,7 +247,7 @@ class WebSocketClientMixin:
         subprotocols: Sequence[str] | None = None,
         headers: dict[str, Any] | None = None,
         timeout: float = DEFAULT_TIMEOUT,
-    ) -> Any:
+    ) -> AbstractAsyncContextManager[WebSocket]:
         """Connect to the project's ASGI application: `async with client.websocket(path) as ws:`.
 
         The connection goes through `settings.ASGI_APPLICATION` (read at call time,
@@ -274,7 +274,7 @@ class WebSocketClientMixin:
             ValueError: `path` or a header cannot be sent.
         """
         scope = self._websocket_scope(path, subprotocols, headers)
-        return _connect(scope, path, timeout, _load_application())
+        return _Connecting(scope, path, timeout, _load_application())
 
     def _websocket_scope(self, path: str, subprotocols: Sequence[str] | None,
                          headers: dict[str, Any] | None) -> dict[str, Any]:
@@ -315,8 +315,26 @@ def _load_application() -> Any:
     return get_default_application()
 
 
+class _Connecting:
+    """What `client.websocket()` returns: used with `async with`, never awaited."""
+
+    def __init__(self, scope: dict[str, Any], path: str, timeout: float,
+                 application: Any) -> None:
+        self._session = _session(scope, path, timeout, application)
+
+    async def __aenter__(self) -> WebSocket:
+        return await self._session.__aenter__()
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        return await self._session.__aexit__(*exc_info)
+
+    def __await__(self) -> Any:
+        raise TypeError("`client.websocket()` is used with `async with`, not awaited: "
+                        "write `async with client.websocket(path) as ws:`.")
+
+
 @asynccontextmanager
-async def _connect(scope: dict[str, Any], path: str, timeout: float,
+async def _session(scope: dict[str, Any], path: str, timeout: float,
                    application: Any) -> AsyncIterator[WebSocket]:
     from channels.testing import WebsocketCommunicator
 
@@ -332,6 +350,9 @@ async def _connect(scope: dict[str, Any], path: str, timeout: float,
             f"`settings.ASGI_APPLICATION` ({settings.ASGI_APPLICATION}) only serves "
             "HTTP: route `websocket` connections with Channels' `ProtocolTypeRouter`."
         ) from None
+    except BaseException:
+        await _cancel(communicator)  # a consumer stuck in `connect()`
+        raise
     try:
         yield socket
     except BaseException:
@@ -343,3 +364,11 @@ async def _connect(scope: dict[str, Any], path: str, timeout: float,
                 await communicator.disconnect(timeout=timeout)
         raise
     await socket.close(timeout=timeout)
+
+
+async def _cancel(communicator: Any) -> None:
+    application = communicator.future
+    if not application.done():
+        application.cancel()
+        with suppress(asyncio.CancelledError):
+            await application

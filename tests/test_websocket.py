@@ -179,6 +179,19 @@ async def test_handshake_that_never_ends_times_out(client):
             pass
 
 
+async def test_handshake_timeout_stops_the_stuck_consumer(client):
+    tasks_before = asyncio.all_tasks()
+    with pytest.raises(TimeoutError):
+        async with client.websocket("/ws/silent/", timeout=0.05):
+            pass
+    assert asyncio.all_tasks() == tasks_before
+
+
+async def test_awaiting_instead_of_async_with_says_how_to_use_it(client):
+    with pytest.raises(TypeError, match=r"write `async with client\.websocket"):
+        await client.websocket("/ws/scope/")
+
+
 async def test_test_failure_inside_the_block_is_not_hidden(client):
     with pytest.raises(ZeroDivisionError):
         async with client.websocket("/ws/broken/") as ws:
