@@ -13,15 +13,17 @@ from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import got_request_exception
+from django.test import client as django_test_client
 from django.test import signals
 from django.test.client import AsyncClient as DjangoAsyncClient
-from django.test.client import RedirectCycleError, store_rendered_templates
+from django.test.client import RedirectCycleError
 from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
 from .factory import AsyncAPIRequestFactory, Headers
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, validate_environ_keys
+from .pagination import PaginationMixin
 from .pending import PendingRequest
 from .sse import aiter_events
 from .websocket import WebSocketClientMixin
@@ -60,7 +62,9 @@ def _refuse_in_event_loop(used: str, instead: str) -> None:
     )
 
 
-class AsyncAPIClient(WebSocketClientMixin, AsyncAPIRequestFactory, DjangoAsyncClient):
+class AsyncAPIClient(  # type: ignore[misc]
+    WebSocketClientMixin, PaginationMixin, AsyncAPIRequestFactory, DjangoAsyncClient
+):
     """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
@@ -209,9 +213,9 @@ class AsyncAPIClient(WebSocketClientMixin, AsyncAPIRequestFactory, DjangoAsyncCl
         rendered: dict[str, Any] = {}
         uid = f"restflow-request-{id(scope)}"
         got_request_exception.connect(on_exception, weak=False, dispatch_uid=uid)
-        signals.template_rendered.connect(
-            functools.partial(store_rendered_templates, rendered), weak=False,
-            dispatch_uid=uid)
+        store = django_test_client.store_rendered_templates  # type: ignore[attr-defined]
+        signals.template_rendered.connect(functools.partial(store, rendered), weak=False,
+                                          dispatch_uid=uid)
         try:
             response: Any = await self.handler(scope, body, meta)
         finally:
@@ -226,7 +230,7 @@ class AsyncAPIClient(WebSocketClientMixin, AsyncAPIRequestFactory, DjangoAsyncCl
         response.templates = rendered.get("templates", [])
         context = rendered.get("context")
         response.context = context[0] if context and len(context) == 1 else context
-        response.json = functools.partial(self._parse_json, response)
+        response.json = functools.partial(self._parse_json, response)  # type: ignore[attr-defined]
         urlconf = getattr(response.asgi_request, "urlconf", None)
         response.resolver_match = SimpleLazyObject(
             lambda: resolve(scope["path"], urlconf=urlconf))

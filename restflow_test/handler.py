@@ -71,7 +71,7 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
     async def __call__(  # type: ignore[override]
         self, scope: dict[str, Any], body: bytes = b"", meta: dict[str, Any] | None = None
     ) -> HttpResponseBase:
-        if self._middleware_chain is None:
+        if self._middleware_chain is None:  # type: ignore[attr-defined]
             self.load_middleware(is_async=True)
         with _start_open:
             await request_started.asend(sender=self.__class__, scope=scope)

@@ -127,7 +127,7 @@ class AsyncLifecycleMixin:
             raise AssertionError(forgotten_await_message(calls))
 
     def __call__(self, result: Any = None) -> Any:
-        self._owner: TestOwner = begin_test(self.id())
+        self._owner: TestOwner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
             with isolate_realtime():
@@ -137,7 +137,7 @@ class AsyncLifecycleMixin:
             self._end_owner(result)
 
     def debug(self) -> None:
-        self._owner = begin_test(self.id())
+        self._owner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
             with isolate_realtime():

@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from testproject.shop import views_async, views_redirect, views_sync
+from testproject.shop import views_async, views_pages, views_recipes, views_redirect, views_sync
 
 router = DefaultRouter()
 router.register("products", views_sync.ProductViewSet, basename="product")
@@ -27,4 +27,18 @@ urlpatterns = [
     path("redirect/loop/", views_redirect.loop),
     path("redirect/<int:status>/", views_redirect.redirect),
     path("api-auth/", include("rest_framework.urls")),
+    # Pagination: the product list under each paginator, sync and async (adrf).
+    path("api/pages/number/", views_pages.ProductPages.as_view(pagination_class=views_pages.SmallPages)),
+    path("api/pages/limit-offset/", views_pages.ProductPages.as_view(pagination_class=views_pages.SmallLimitOffset)),
+    path("api/pages/cursor/", views_pages.ProductPages.as_view(pagination_class=views_pages.SmallCursor)),
+    path("api/pages/link/", views_pages.ProductPages.as_view(pagination_class=views_pages.LinkHeaderPages)),
+    path("api/async/pages/number/", views_pages.AsyncProductPages.as_view(pagination_class=views_pages.SmallPages)),
+    path("api/async/pages/limit-offset/", views_pages.AsyncProductPages.as_view(pagination_class=views_pages.SmallLimitOffset)),
+    path("api/async/pages/cursor/", views_pages.AsyncProductPages.as_view(pagination_class=views_pages.SmallCursor)),
+    path("api/pages/loop/", views_pages.looping_pages),
+    path("api/pages/endless/", views_pages.endless_pages),
+    path("api/pages/unpaginated/", views_pages.ProductPages.as_view(pagination_class=None)),
+    # Recipes: an outgoing HTTP call, a session cart.
+    path("api/async/products/<int:pk>/price/", views_recipes.AsyncConvertedPrice.as_view()),
+    path("api/cart/", views_recipes.SessionCart.as_view()),
 ]

@@ -1,5 +1,6 @@
 """The pytest plugin, proven with inner pytest runs (pytester)."""
 
+import concurrent.futures
 import os
 from pathlib import Path
 
@@ -366,3 +367,29 @@ async def test_nested(async_assert_num_queries, async_api_client):
 def test_nested_query_counts_keep_the_outer_count(inner):
     result = inner("auto", source=NESTED_COUNT_SUITE)
     result.assert_outcomes(passed=1)
+
+
+
+def test_the_loan_is_renewed_when_asgiref_replaces_its_executor(db, monkeypatch):
+    from asgiref.sync import SyncToAsync
+
+    from restflow_test.sharing import _swap, lend_connections_to_executor
+
+    lend_connections_to_executor()
+    submitted = []
+
+    class Recording(concurrent.futures.ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            submitted.append(fn)
+            return super().submit(fn, *args, **kwargs)
+
+    replacement = Recording(max_workers=1)
+    monkeypatch.setattr(SyncToAsync, "single_thread_executor", replacement)
+    lend_connections_to_executor()
+    assert submitted == [_swap]
+    lend_connections_to_executor()  # same executor, same connections: nothing to do
+    assert submitted == [_swap]
+    monkeypatch.undo()
+    lend_connections_to_executor()  # back to asgiref's own executor for later tests
+    assert submitted == [_swap, _swap]  # the loan came back from the replacement
+    replacement.shutdown()

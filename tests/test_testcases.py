@@ -1,21 +1,19 @@
 """The test-case bases: async lifecycle, DB assertions in async tests, misuse errors."""
 
 import asyncio
-import unittest
 import threading
+import unittest
 
 import pytest
-from asgiref.sync import SyncToAsync
 from django.core.cache import cache
 from django.db import connections
-from django.test import TestCase as DjangoTestCase
 
-from restflow_test import testcases
 from restflow_test import (
     AsyncAPIClient,
     AsyncAPISimpleTestCase,
     AsyncAPITestCase,
     AsyncAPITransactionTestCase,
+    testcases,
 )
 from testproject.shop.models import Product
 from testproject.shop.signals import PRODUCT_LIST_CACHE_KEY
@@ -124,20 +122,6 @@ def test_capture_on_commit_in_async_tests(unblocked):
     assert captured == {"with": 1, "async with": 1, "cache after": None}
 
 
-def test_djangos_own_capture_sees_nothing_in_async_tests(unblocked):
-    """The trap: Django's captureOnCommitCallbacks reads the loop thread's connection."""
-    captured = []
-
-    class Case(DjangoTestCase):
-        async def test_it(self):
-            with self.captureOnCommitCallbacks() as callbacks:
-                await Product.objects.acreate(name="A", price="1")
-            captured.append(len(callbacks))
-
-    run_case(Case)
-    assert captured == [0]
-
-
 def test_assert_num_queries_in_async_tests(unblocked):
     class Case(AsyncAPITestCase):
         async def test_with_form(self):
@@ -158,16 +142,6 @@ def test_assert_num_queries_in_async_tests(unblocked):
     assert len(result.failures) == 1
     assert "1 queries executed on 'default', 5 expected" in result.failures[0][1]
     assert "SELECT COUNT(*)" in result.failures[0][1]
-
-
-def test_djangos_own_assert_num_queries_raises_in_async_tests(unblocked):
-    class Case(DjangoTestCase):
-        async def test_it(self):
-            with self.assertNumQueries(1):
-                await Product.objects.acount()
-
-    result = run_case(Case)
-    assert "SynchronousOnlyOperation" in problems(result)[0]
 
 
 def test_transaction_base_commits_and_runs_on_commit(unblocked):
@@ -247,15 +221,18 @@ def test_capture_on_bases_where_it_cannot_work(unblocked):
 
 
 def test_no_thread_is_left_behind(unblocked):
-    SyncToAsync.single_thread_executor.submit(lambda: None).result()  # started once
-    before = set(threading.enumerate())
-
     class Case(AsyncAPITestCase):
         async def test_it(self):
             await self.client.get("/api/async/echo/")
 
+    # The first run starts what lives for the process (asgiref's executor); each run
+    # may leave its closed loop's idle worker until the next one replaces it. What
+    # must not happen is growth: a thread per test.
     assert run_case(Case).wasSuccessful()
-    assert set(threading.enumerate()) == before
+    before = threading.active_count()
+    for _ in range(5):
+        assert run_case(Case).wasSuccessful()
+    assert threading.active_count() <= before
     assert all(c.connection is None or c.in_atomic_block is False for c in connections.all())
 
 
