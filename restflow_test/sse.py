@@ -140,10 +140,12 @@ async def aiter_events(response: Any, *, timeout: float = DEFAULT_TIMEOUT
             yield event
         return
     chunks = aiter(response.streaming_content)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout  # for the next event: comments do not reset it
     try:
         while True:
             try:
-                chunk = await asyncio.wait_for(anext(chunks), timeout)
+                chunk = await asyncio.wait_for(anext(chunks), deadline - loop.time())
             except StopAsyncIteration:
                 for event in parser.end():
                     yield event
@@ -155,6 +157,7 @@ async def aiter_events(response: Any, *, timeout: float = DEFAULT_TIMEOUT
                     "reading once you have the events you expect.") from None
             for event in parser.feed(chunk):
                 yield event
+                deadline = loop.time() + timeout
     finally:
         await _close(response, chunks)
 

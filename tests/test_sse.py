@@ -121,6 +121,14 @@ async def async_slow(request):
     return StreamingHttpResponse(events(), content_type="text/event-stream; charset=utf-8")
 
 
+async def keep_alive_only(request):
+    async def events():
+        while True:
+            yield ": keep-alive\n\n"  # a comment, not an event
+            await asyncio.sleep(0.01)
+    return StreamingHttpResponse(events(), content_type="text/event-stream")
+
+
 def not_streaming(request):
     return HttpResponse("data: a\n\ndata: b\n\n", content_type="text/event-stream")
 
@@ -128,6 +136,7 @@ def not_streaming(request):
 urlpatterns = [
     path("sync/", sync_endless),
     path("slow/", async_slow),
+    path("keep-alive/", keep_alive_only),
     path("plain/", not_streaming),
     path("", include("testproject.urls")),
 ]
@@ -186,6 +195,15 @@ async def test_no_event_within_the_timeout_fails_clearly(client, sse_urls):
     started = time.monotonic()
     with pytest.raises(TimeoutError, match=r"No event arrived from '/slow/' within 0.05s"):
         await anext(events)
+    assert time.monotonic() - started < 1
+
+
+async def test_keep_alive_comments_do_not_extend_the_timeout(client, sse_urls):
+    response = await client.get("/keep-alive/")
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match="No event arrived from '/keep-alive/'"):
+        async for _event in response.aiter_events(timeout=0.1):
+            pass
     assert time.monotonic() - started < 1
 
 
