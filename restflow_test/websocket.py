@@ -339,7 +339,9 @@ async def _session(scope: dict[str, Any], path: str, timeout: float,
     from channels.testing import WebsocketCommunicator
 
     communicator = WebsocketCommunicator(application, path)
-    communicator.scope = scope  # the full scope, instead of Channels' minimal one
+    # The full scope instead of Channels' minimal one, filled into the very dict the
+    # application will be called with.
+    communicator.scope.update(scope)
     socket = WebSocket(communicator, path, None)
     try:
         await socket._handshake(timeout)
