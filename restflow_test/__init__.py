@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .assertions import assert_status
 from .client import AsyncAPIClient
 from .factory import AsyncAPIRequestFactory, force_authenticate
 from .testcases import (
@@ -20,5 +21,6 @@ __all__ = [
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
+    "assert_status",
     "force_authenticate",
 ]
