@@ -27,6 +27,8 @@ from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, validate_environ_keys
 from .pagination import PaginationMixin
 from .pending import PendingRequest
+from .sse import aiter_events
+from .websocket import WebSocketClientMixin
 
 __all__ = ["AsyncAPIClient"]
 
@@ -78,7 +80,9 @@ def _refuse_in_event_loop(used: str, instead: str) -> None:
     )
 
 
-class AsyncAPIClient(PaginationMixin, AsyncAPIRequestFactory, DjangoAsyncClient):  # type: ignore[misc]
+class AsyncAPIClient(  # type: ignore[misc]
+    WebSocketClientMixin, PaginationMixin, AsyncAPIRequestFactory, DjangoAsyncClient
+):
     """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
@@ -259,6 +263,7 @@ class AsyncAPIClient(PaginationMixin, AsyncAPIRequestFactory, DjangoAsyncClient)
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
+        response.aiter_events = lambda **kwargs: aiter_events(response, **kwargs)
         record_exchange(response, body)  # shown in the report if the test fails
         return response
 

@@ -14,6 +14,7 @@ __all__ = [
     "async_assert_num_queries",
     "async_capture_on_commit_callbacks",
     "async_live_server",
+    "channel_layer",
 ]
 
 
@@ -139,3 +140,38 @@ def async_live_server(_restflow_live_server: Any, transactional_db: None) -> Any
     rows are committed so the server sees them, and flushed afterwards.
     """
     return _restflow_live_server
+
+
+@pytest.fixture(autouse=True)
+def _restflow_isolate_realtime() -> Generator[None]:
+    """Per test: `close_old_connections()` spares the test's connections; new channel layers."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from .realtime import isolate_realtime
+
+    with isolate_realtime():
+        yield
+
+
+@pytest.fixture
+def channel_layer() -> Any:
+    """The default channel layer, new for this test: `await channel_layer.group_send(...)`.
+
+    Every test starts with new layer instances (groups and messages of earlier tests
+    are gone), whether or not it uses this fixture; use the in-memory layer in tests.
+    """
+    try:
+        from channels.layers import get_channel_layer
+    except ImportError:
+        raise pytest.UsageError(
+            'The `channel_layer` fixture needs Django Channels: '
+            '`pip install "restflow-test[channels]"`.') from None
+    layer = get_channel_layer()
+    if layer is None:
+        raise pytest.UsageError(
+            "The `channel_layer` fixture found no `CHANNEL_LAYERS` setting: add one, e.g. "
+            '`{"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}`.')
+    return layer

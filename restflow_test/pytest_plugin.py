@@ -25,6 +25,7 @@ import pytest
 
 from .exchanges import exchanges_option
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
+    _restflow_isolate_realtime,
     _restflow_live_server,
     admin_async_api_client,
     async_api_client,
@@ -32,6 +33,7 @@ from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     async_assert_num_queries,
     async_capture_on_commit_callbacks,
     async_live_server,
+    channel_layer,
 )
 from .pending import TestOwner, begin_test, end_test, forgotten_await_message
 

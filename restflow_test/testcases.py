@@ -16,6 +16,7 @@ from .client import AsyncAPIClient
 from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
 from .exchanges import reporting_failures_to
 from .pending import TestOwner, begin_test, end_test, forgotten_await_message
+from .realtime import isolate_realtime
 from .redirects import RedirectAssertionsMixin
 
 __all__ = [
@@ -131,7 +132,8 @@ class AsyncLifecycleMixin(RedirectAssertionsMixin):
         self._owner: TestOwner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
-            with reporting_failures_to(result):  # failures show the HTTP exchanges
+            # Failures show the HTTP exchanges; consumers keep the test's connections.
+            with reporting_failures_to(result), isolate_realtime():
                 return super().__call__(result)  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
@@ -141,7 +143,8 @@ class AsyncLifecycleMixin(RedirectAssertionsMixin):
         self._owner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
-            super().debug()  # type: ignore[misc]
+            with isolate_realtime():
+                super().debug()  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
             self._end_owner(None)

@@ -86,6 +86,8 @@ if os.environ.get("RESTFLOW_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["RESTFLOW_TEST_DB_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One in-memory layer per process; restflow-test gives each test a new one.
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests
 

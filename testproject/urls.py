@@ -9,6 +9,7 @@ router.register("products", views_sync.ProductViewSet, basename="product")
 
 urlpatterns = [
     path("api/", include(router.urls)),
+    path("api/product-count/events/", views_sync.product_count_events, name="product-count-events"),
     path("api/echo/", views_sync.EchoView.as_view(), name="echo"),
     path("api/uploads/", views_sync.UploadView.as_view(), name="upload"),
     path("api/boom/", views_sync.BoomView.as_view()),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/async/products/", views_async.AsyncProductList.as_view(), name="async-products"),
     path("api/async/products/cached/", views_async.CachedProductList.as_view(), name="cached-products"),
     path("api/async/products/events/", views_async.export_events, name="product-events"),
+    path("api/async/products/live/", views_async.live_events, name="product-live-events"),
     path("api/async/products/<int:pk>/", views_async.AsyncProductDetail.as_view(), name="async-product"),
     path("api/async/echo/", views_async.AsyncEchoView.as_view(), name="async-echo"),
     path("api/async/boom/", views_async.AsyncBoomView.as_view()),

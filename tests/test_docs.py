@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import restflow_test
-from restflow_test import bakery, factories, fixtures, pagination
+from restflow_test import bakery, factories, fixtures, pagination, sse, websocket
 from restflow_test.live_server import start_live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,10 +101,10 @@ def _public_objects():
                     yield f"{name}.{attr}", getattr(value, "__func__", value)
     for name in ("async_api_client", "async_api_rf", "admin_async_api_client",
                  "async_assert_num_queries", "async_capture_on_commit_callbacks",
-                 "async_live_server"):
+                 "async_live_server", "channel_layer"):
         yield f"fixture {name}", getattr(fixtures, name)
     yield "start_live_server", start_live_server
-    for module in (factories, bakery, pagination):  # the submodules with public names
+    for module in (factories, bakery, pagination, websocket, sse):  # the submodules with public names
         for name in module.__all__:
             obj = getattr(module, name)
             if not callable(obj):

@@ -20,7 +20,7 @@ class Product(models.Model):
         return self.name
 
 
-class CustomerManager(BaseUserManager):
+class CustomerManager(BaseUserManager["Customer"]):
     """A project's own user manager: it has `create_user`, and no `acreate_user`."""
 
     def create_user(self, username: str, email: str = "", password: str | None = None) -> "Customer":
@@ -35,7 +35,7 @@ class CustomerManager(BaseUserManager):
 class Customer(User):
     """Users as the shop sees them (a proxy: same table, own manager)."""
 
-    objects = CustomerManager()
+    objects = CustomerManager()  # type: ignore[misc]
 
     class Meta:
         proxy = True

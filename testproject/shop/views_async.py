@@ -5,11 +5,13 @@ import json
 from collections.abc import AsyncIterator
 
 from adrf.views import APIView
+from channels.layers import get_channel_layer
 from django.core.cache import cache
 from django.http import Http404, StreamingHttpResponse
 from rest_framework import permissions, status
 from rest_framework.response import Response
 
+from .consumers import PRODUCTS_GROUP
 from .echo import describe
 from .models import Product
 from .serializers import ProductSerializer
@@ -90,6 +92,28 @@ async def export_events(request):
         yield "event: end\ndata: {}\n\n"
 
     return StreamingHttpResponse(events(), content_type="text/event-stream")
+
+
+async def live_events(request):
+    """Endless server-sent events: every product change, as the `products` group gets it."""
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add(PRODUCTS_GROUP, channel)  # subscribed before the response starts
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            yield ": subscribed\n\n"  # a comment: headers and first bytes go out now
+            number = 0
+            while True:
+                message = await layer.receive(channel)
+                number += 1
+                payload = json.dumps(message["product"])
+                yield f"id: {number}\nevent: product.changed\ndata: {payload}\n\n"
+        finally:
+            await layer.group_discard(PRODUCTS_GROUP, channel)
+
+    return StreamingHttpResponse(events(), content_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache"})
 
 
 class AsyncEchoView(APIView):

@@ -44,6 +44,19 @@ class ProductViewSet(viewsets.ModelViewSet):
         return StreamingHttpResponse(rows(), content_type="text/csv")
 
 
+def product_count_events(request):
+    """Endless server-sent events from a sync generator: the product count, every 20 ms."""
+
+    def events() -> Iterator[str]:
+        number = 0
+        while True:
+            number += 1
+            yield f"id: {number}\nevent: count\ndata: {Product.objects.count()}\n\n"
+            time.sleep(0.02)
+
+    return StreamingHttpResponse(events(), content_type="text/event-stream")
+
+
 class EchoView(APIView):
     """Reports what arrived: headers, host, body, user. Any method."""
 
