@@ -1,6 +1,7 @@
 """Live servers on a real socket: data both ways, streaming, lifecycle, failures."""
 
 import asyncio
+import json
 import socket
 import threading
 import time
@@ -13,7 +14,7 @@ from django.db.backends.signals import connection_created
 from rest_framework.authtoken.models import Token
 
 import testproject.asgi  # noqa: F401  (so "testproject.asgi" names a loaded module)
-from restflow_test import AsyncAPILiveServerTestCase, AsyncAPITransactionTestCase
+from restflow_test import AsyncAPIClient, AsyncAPILiveServerTestCase, AsyncAPITransactionTestCase
 from restflow_test.live_server import start_live_server
 from testproject.shop.models import Product
 
@@ -449,3 +450,17 @@ async def test_stop_with_a_websocket_open(ws_server):
         assert time.monotonic() - began < 1
         with pytest.raises(ConnectionClosed):
             await ws.recv()
+
+
+async def test_the_projects_channels_consumer_over_a_real_socket(server):
+    """Session auth from a cookie, and the consumer's ORM calls on the test's database."""
+    ws_client = pytest.importorskip("websockets.asyncio.client", reason="needs `pip install websockets`")
+    user = await User.objects.acreate_user("ws", password="pw")
+    client = AsyncAPIClient()
+    await client.aforce_login(user)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    async with ws_client.connect(f"{server.ws_url}/ws/products/", origin=server.url,
+                                 additional_headers={"Cookie": cookie}) as ws:
+        await ws.send(json.dumps({"action": "create", "name": "Lamp", "price": "12.50"}))
+        assert json.loads(await ws.recv())["type"] == "created"
+    assert await Product.objects.filter(name="Lamp", owner=user).aexists()
