@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 import testproject.asgi  # noqa: F401  (so "testproject.asgi" names a loaded module)
 from restflow_test import AsyncAPIClient, AsyncAPILiveServerTestCase, AsyncAPITransactionTestCase
 from restflow_test.live_server import start_live_server
+from restflow_test.live_server.connections import in_memory_connections
 from testproject.shop.models import Product
 
 from .helpers import problems, run_case
@@ -212,8 +213,13 @@ async def _twenty_posts(server):
 
 
 @pytest.fixture
-def connections_opened():
-    """Names of the threads that open a database connection during the test."""
+def connections_opened(transactional_db):
+    """Names of the threads that open a database connection (in-memory SQLite only).
+
+    On other databases each request opens its own connection, by design.
+    """
+    if not in_memory_connections():
+        pytest.skip("the test database is not in-memory SQLite")
     opened = []
 
     def record(sender, connection, **kwargs):
@@ -224,7 +230,7 @@ def connections_opened():
     connection_created.disconnect(record)
 
 
-async def test_a_server_started_in_async_code_uses_the_tests_connection(transactional_db, connections_opened):
+async def test_a_server_started_in_async_code_uses_the_tests_connection(connections_opened):
     live = start_live_server("uvicorn")
     try:
         responses = await _twenty_posts(live)
@@ -234,7 +240,7 @@ async def test_a_server_started_in_async_code_uses_the_tests_connection(transact
     assert connections_opened == []
 
 
-def test_a_server_started_in_an_async_test_method_uses_the_tests_connection(transactional_db, connections_opened):
+def test_a_server_started_in_an_async_test_method_uses_the_tests_connection(connections_opened):
     seen = []
 
     class Case(AsyncAPITransactionTestCase):
