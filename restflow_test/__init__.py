@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .client import AsyncAPIClient
+from .contract import ContractError
 from .factory import AsyncAPIRequestFactory, force_authenticate
 from .testcases import (
     AsyncAPILiveServerTestCase,
@@ -20,5 +21,6 @@ __all__ = [
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
+    "ContractError",
     "force_authenticate",
 ]

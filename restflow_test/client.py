@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import warnings
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 from asgiref.sync import sync_to_async
@@ -13,6 +13,8 @@ from django.conf import settings
 from django.test.client import AsyncClient as DjangoAsyncClient
 from django.test.client import RedirectCycleError
 
+from .contract.client import ContractClientMixin
+from .contract.loading import SchemaSource
 from .factory import AsyncAPIRequestFactory, Headers, as_bytes
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, headers_to_environ, validate_environ_keys
@@ -125,7 +127,7 @@ def _refuse_in_event_loop(method: str) -> None:
     )
 
 
-class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
+class AsyncAPIClient(ContractClientMixin, AsyncAPIRequestFactory, DjangoAsyncClient):
     """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
@@ -140,6 +142,10 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         headers: Headers sent with every request, by HTTP name
             (`{"Accept-Language": "fr"}`).
         query_params: Query parameters added to every request.
+        schema: Validate every request and response against this OpenAPI schema
+            (a dict, a JSON or YAML file, or `"drf-spectacular"`) and raise
+            [ContractError][restflow_test.ContractError] at the first violation.
+            `None` uses the project-wide schema, if any; `False` validates nothing.
         **defaults: WSGI-style environ keys sent with every request
             (`HTTP_ACCEPT="application/json"`, `REMOTE_ADDR="10.0.0.1"`).
     """
@@ -153,6 +159,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         *,
         headers: Headers | None = None,
         query_params: Mapping[str, Any] | None = None,
+        schema: SchemaSource | Literal[False] | None = None,
         **defaults: Any,
     ) -> None:
         super().__init__(
@@ -164,6 +171,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         self.raise_request_exception = raise_request_exception
         self.exc_info = None
         self._credentials: dict[str, Any] = {}
+        self.schema = schema
 
     # -- state that later requests carry ---------------------------------------------
     def credentials(self, **kwargs: Any) -> None:
@@ -369,10 +377,12 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
     # -- sending ------------------------------------------------------------------------
     async def request(self, **scope: Any) -> Any:  # type: ignore[override]
         """Send one built scope through the handler and return the response."""
+        body = self._contract_body(scope)
         response: Any = await DjangoAsyncClient.request(self, **scope)
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
+        self._check_contract(scope, body, response)
         return response
 
     async def _send(self, scope: dict[str, Any], body: bytes, follow: bool,

@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from testproject.shop import views_async, views_redirect, views_sync
+from testproject.shop import views_async, views_broken, views_redirect, views_sync
 
 router = DefaultRouter()
 router.register("products", views_sync.ProductViewSet, basename="product")
@@ -23,4 +23,5 @@ urlpatterns = [
     path("redirect/loop/", views_redirect.loop),
     path("redirect/<int:status>/", views_redirect.redirect),
     path("api-auth/", include("rest_framework.urls")),
+    path("api/broken-product/", views_broken.BrokenProductView.as_view()),
 ]
