@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from .client import forgotten_await_message, take_never_awaited
+from .contract import pytest_hooks as contract_hooks
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     _restflow_live_server,
     admin_async_api_client,
@@ -55,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=True,
     )
+    contract_hooks.addoption(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -63,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if not HAS_PYTEST_DJANGO and wants_django:
         raise pytest.UsageError(MISSING_PYTEST_DJANGO)
+    config.pluginmanager.register(contract_hooks.ContractPlugin(config), "restflow_contract")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -10,7 +10,13 @@ plugin reports which documented operations the suite never exercised. Needs the
 from __future__ import annotations
 
 from .client import ContractClientMixin
-from .coverage import contract_coverage
+from .coverage import contract_coverage, format_coverage, write_coverage
 from .errors import ContractError
 
-__all__ = ["ContractClientMixin", "ContractError", "contract_coverage"]
+__all__ = [
+    "ContractClientMixin",
+    "ContractError",
+    "contract_coverage",
+    "format_coverage",
+    "write_coverage",
+]

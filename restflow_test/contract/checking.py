@@ -107,6 +107,9 @@ class Contract:
             for method, operation in item.items() if method in METHODS
         }
         self.exercised: set[tuple[str, str, str]] = set()
+        # Set when a client used it as the project's contract (pytest option, ini or
+        # setting): the coverage summary lists what such a schema never exercised.
+        self.project_wide = False
         self._lock = threading.Lock()
 
     # -- checking ---------------------------------------------------------------------

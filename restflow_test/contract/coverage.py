@@ -16,7 +16,7 @@ def contract_coverage() -> Report:
 
     Usable from any runner: call it at the end of a unittest run (for example in
     `tearDownModule`, or in a test runner's `teardown_test_environment`) and print
-    [format_coverage][restflow_test.contract.coverage.format_coverage] of it.
+    [format_coverage][restflow_test.contract.format_coverage] of it.
 
     Returns:
         `{"schemas": [{"schema": label, "operations": [{"method", "path",
@@ -33,22 +33,26 @@ def contract_coverage() -> Report:
             for (method, path), codes in sorted(contract.operations.items(),
                                                 key=lambda item: (item[0][1], item[0][0]))
         ]
-        schemas.append({"schema": contract.label, "operations": operations})
+        schemas.append({"schema": contract.label, "project_wide": contract.project_wide,
+                        "operations": operations})
     return {"schemas": schemas}
 
 
 def merge_coverage(reports: list[Report]) -> Report:
     """One report from several (the xdist workers'): a status counts once exercised."""
     merged: dict[str, dict[tuple[str, str], dict[str, bool]]] = {}
+    project_wide: set[str] = set()
     for report in reports:
         for schema in report["schemas"]:
+            if schema["project_wide"]:
+                project_wide.add(schema["schema"])
             operations = merged.setdefault(schema["schema"], {})
             for op in schema["operations"]:
                 statuses = operations.setdefault((op["method"], op["path"]), {})
                 for code, hit in op["statuses"].items():
                     statuses[code] = statuses.get(code, False) or hit
     return {"schemas": [
-        {"schema": label, "operations": [
+        {"schema": label, "project_wide": label in project_wide, "operations": [
             {"method": method, "path": path, "statuses": statuses}
             for (method, path), statuses in operations.items()]}
         for label, operations in merged.items()]}
@@ -62,14 +66,23 @@ def _totals(schema: dict[str, Any]) -> dict[str, int]:
             "statuses": len(statuses), "statuses_exercised": sum(statuses)}
 
 
-def format_coverage(report: Report) -> str:
-    """The coverage report as text: totals, then what was never exercised."""
+def format_coverage(report: Report, *, details: bool = True) -> str:
+    """The coverage report as text: totals per schema, then what was never exercised.
+
+    Args:
+        report: What [contract_coverage][restflow_test.contract.contract_coverage]
+            returned.
+        details: List the operations and status codes never exercised for every
+            schema; when false, only for the project-wide schema.
+    """
     lines = []
     for schema in report["schemas"]:
         t = _totals(schema)
         lines.append(
             f"{schema['schema']}: {t['operations_exercised']}/{t['operations']} operations "
             f"and {t['statuses_exercised']}/{t['statuses']} documented responses exercised")
+        if not (details or schema["project_wide"]):
+            continue
         for op in schema["operations"]:
             missed = [code for code, hit in op["statuses"].items() if not hit]
             if not missed:

@@ -12,6 +12,8 @@ FIX = {
                "bad input on purpose can wrap the request in "
                "`with client.contract_disabled(response=False):`.",
     "response": "Fix the view or the schema.",
+    "operation": "Document the operation in the schema, or wrap a request that is "
+                 "off the contract on purpose in `with client.contract_disabled():`.",
 }
 
 
@@ -110,7 +112,8 @@ def contract_error(violation: Violation, *, method: str, path: str, status: int,
     """The `ContractError` for one violation, worded for the test's reader."""
     at = f" at `{violation.pointer}`" if violation.pointer else ""
     what = f"the {violation.where}{at} breaks" if violation.where else "breaks"
+    fix = "operation" if violation.rule in ("undocumented path", "undocumented method") else part
     message = (f"{method} {path} → {status}: {what} rule `{violation.rule}`: "
-               f"{violation.detail}. {FIX[part]}")
+               f"{violation.detail}. {FIX[fix]}")
     return ContractError(message, method=method, path=path, status=status, part=part,
                          pointer=violation.pointer, rule=violation.rule)

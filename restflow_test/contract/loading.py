@@ -80,7 +80,8 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _spec_of(source: SchemaSource) -> tuple[dict[str, Any], str]:
     if isinstance(source, dict):
-        return source, "the schema dict"
+        info = source.get("info") if isinstance(source.get("info"), dict) else {}
+        return source, f"the schema dict {info.get('title', '')!r} {info.get('version', '')}"
     if source == SPECTACULAR:
         return _spectacular(), "the drf-spectacular schema"
     if isinstance(source, (str, os.PathLike)):
@@ -157,4 +158,7 @@ def contract_for(schema: SchemaSource | bool | None) -> Contract | None:
         schema = session_source or getattr(settings, "RESTFLOW_TEST_SCHEMA", None)
         if schema is None:
             return None
-    return load_contract(schema)  # type: ignore[arg-type]
+        contract = load_contract(schema)
+        contract.project_wide = True
+        return contract
+    return load_contract(schema)
