@@ -83,7 +83,7 @@ async def test_error_names_the_path_template_not_the_request_path():
 async def test_undocumented_path_is_a_violation():
     error = await _violation(AsyncAPIClient(schema=SCHEMA), "get", "/api/async/echo/")
     assert error.rule == "undocumented path"
-    assert "no path template in the schema dict matches `/api/async/echo/`" in str(error)
+    assert "no path template in the schema dict 'shop' 1 matches `/api/async/echo/`" in str(error)
     assert "Document the operation in the schema" in str(error)
 
 
