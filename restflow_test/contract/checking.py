@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import threading
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import ContractError, Violation, contract_error, violation_from
@@ -99,7 +99,7 @@ class Contract:
         version = self.openapi.version
         self.path_finder = APICallPathFinder(self.openapi.spec)
         self.request_validator = REQUEST_VALIDATORS[version](
-            self.openapi.spec, security_provider_factory=_AnyCredentials())
+            self.openapi.spec, security_provider_factory=cast(Any, _AnyCredentials()))
         self.response_validator = RESPONSE_VALIDATORS[version](self.openapi.spec)
         self.operations = {
             (method.upper(), path): sorted(str(code) for code in operation.get("responses", {}))
@@ -168,12 +168,14 @@ class Contract:
 
     def _template(self, request: ScopeRequest) -> str:
         """The template of a path whose method is undocumented (for the message)."""
+        from openapi_core.templating.paths.exceptions import PathError
+
         for method in METHODS:
             try:
                 return str(self.path_finder.find(
                     method, request.host_url + request.path).path_result.pattern)
-            except Exception:  # noqa: BLE001, S112  (try the next documented method)
-                continue
+            except PathError:
+                continue  # not this method; try the next
         return request.path
 
     @staticmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Literal
 
 from django.test.client import FakePayload
 
@@ -16,18 +16,18 @@ __all__ = ["ContractClientMixin"]
 
 # Parts switched off by `contract_disabled()`, per client, in the current context:
 # a context variable, so concurrent requests on other tasks keep their own setting.
-_disabled: ContextVar[dict[int, tuple[bool, bool]]] = ContextVar(
-    "restflow_contract_disabled", default={})
+_disabled: ContextVar[dict[int, tuple[bool, bool]] | None] = ContextVar(
+    "restflow_contract_disabled", default=None)
 
 
 class ContractClientMixin:
     """Contract validation for a client: the `schema` attribute and its checks."""
 
     _contract: Contract | None = None
-    _schema: SchemaSource | bool | None = None
+    _schema: SchemaSource | Literal[False] | None = None
 
     @property
-    def schema(self) -> SchemaSource | bool | None:
+    def schema(self) -> SchemaSource | Literal[False] | None:
         """The OpenAPI schema every request and response is validated against.
 
         A dict, a path to a JSON or YAML file, `"drf-spectacular"` (the project's
@@ -39,7 +39,7 @@ class ContractClientMixin:
         return self._schema
 
     @schema.setter
-    def schema(self, source: SchemaSource | bool | None) -> None:
+    def schema(self, source: SchemaSource | Literal[False] | None) -> None:
         self._contract = contract_for(source)
         self._schema = source
 
@@ -57,7 +57,7 @@ class ContractClientMixin:
             request: Skip validating the request (parameters and body).
             response: Skip validating the response (status, content type, body).
         """
-        token = _disabled.set({**_disabled.get(), id(self): (request, response)})
+        token = _disabled.set({**(_disabled.get() or {}), id(self): (request, response)})
         try:
             yield
         finally:
@@ -79,7 +79,7 @@ class ContractClientMixin:
         """Validate one exchange; raise `ContractError` at the first violation."""
         if self._contract is None:
             return
-        skip_request, skip_response = _disabled.get().get(id(self), (False, False))
+        skip_request, skip_response = (_disabled.get() or {}).get(id(self), (False, False))
         if skip_request and skip_response:
             return
         self._contract.check(scope, body, response, request=not skip_request,

@@ -9,7 +9,7 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -80,7 +80,8 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def _spec_of(source: SchemaSource) -> tuple[dict[str, Any], str]:
     if isinstance(source, dict):
-        info = source.get("info") if isinstance(source.get("info"), dict) else {}
+        info: Any = source.get("info")
+        info = info if isinstance(info, dict) else {}
         return source, f"the schema dict {info.get('title', '')!r} {info.get('version', '')}"
     if source == SPECTACULAR:
         return _spectacular(), "the drf-spectacular schema"
@@ -144,7 +145,7 @@ def loaded_contracts() -> list[Contract]:
     return [contract for _, contract in _loaded.values()]
 
 
-def contract_for(schema: SchemaSource | bool | None) -> Contract | None:
+def contract_for(schema: SchemaSource | Literal[False] | None) -> Contract | None:
     """The contract a new client validates against, or `None`.
 
     `schema` given to the client wins; `False` turns validation off. Otherwise the
