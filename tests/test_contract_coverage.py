@@ -1,6 +1,7 @@
 """Contract coverage at the end of a pytest run, proven with inner runs (pytester)."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,7 @@ def inner(pytester, monkeypatch):
     """Run the two tests above with the schema file as the project-wide contract."""
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
+    monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", f"test_restflow_contract_{os.getpid()}")
     pytester.makeini("[pytest]\nasyncio_mode = auto\n"
                      "asyncio_default_fixture_loop_scope = function\n")
     pytester.makefile(".yaml", schema=yaml.safe_dump(SCHEMA))
