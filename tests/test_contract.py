@@ -280,3 +280,26 @@ def test_setting_reaches_the_test_case_bases_client():
 
     (problem,) = problems(run_case(Broken))
     assert "ContractError: GET /api/broken-product/ → 200: the response body at `/id`" in problem
+
+
+# -- manage.py test -----------------------------------------------------------------------
+def test_unittest_runner_reports_contract_coverage(tmp_path, capsys):
+    from django.test.runner import DiscoverRunner
+
+    from restflow_test.contract.runner import ContractCoverageRunner
+
+    spec = schema(prefix="/api")
+    spec["info"]["title"] = "runner"
+
+    class Exercised(AsyncAPISimpleTestCase):
+        async def test_echo(self):
+            await AsyncAPIClient(schema=spec).post("/api/echo/", {"name": "Lamp"})
+
+    report = tmp_path / "contract.json"
+    suite = DiscoverRunner().test_loader.loadTestsFromTestCase(Exercised)
+    with override_settings(RESTFLOW_TEST_CONTRACT_REPORT=str(report)):
+        result = ContractCoverageRunner(verbosity=0).run_suite(suite)
+    assert result.wasSuccessful()
+    assert "the schema dict 'runner' 1: 1/4 operations and 1/4 documented responses exercised" in capsys.readouterr().err
+    (runner,) = [s for s in json.loads(report.read_text())["schemas"] if "runner" in s["schema"]]
+    assert runner["totals"]["statuses_exercised"] == 1
