@@ -39,7 +39,9 @@ def schema(version="3.0.3", servers=None, prefix=""):
         "paths": {
             f"{prefix}/broken-product/": {"get": _op({"200": PRODUCT})},
             f"{prefix}/echo/": {"post": _op({"200": {"type": "object"}}, NAMED),
-                                "get": _op({"200": None})},
+                                "get": {**_op({"200": None}), "parameters": [
+                                    {"name": "page", "in": "query", "required": True,
+                                     "schema": {"type": "integer"}}]}},
             f"{prefix}/async/products/{{id}}/": {
                 "parameters": [{"name": "id", "in": "path", "required": True,
                                 "schema": {"type": "integer"}}],
@@ -104,6 +106,17 @@ async def test_missing_required_request_property_points_at_the_object():
     error = await _violation(AsyncAPIClient(schema=SCHEMA), "post", "/api/echo/", data={"nom": "x"})
     assert (error.pointer, error.rule) == ("", "required")
     assert "'name' is a required property" in str(error)
+
+
+async def test_query_parameter_that_breaks_the_schema_is_a_violation():
+    error = await _violation(AsyncAPIClient(schema=SCHEMA), "get", "/api/echo/", data={"page": "two"})
+    assert (error.part, error.rule) == ("request", "type")
+    assert str(error).startswith("GET /api/echo/ → 200: the query parameter `page` breaks rule `type`: 'two' is not of type 'integer'.")
+
+
+async def test_missing_required_query_parameter_is_a_violation():
+    error = await _violation(AsyncAPIClient(schema=SCHEMA), "get", "/api/echo/")
+    assert "the query parameter `page` breaks rule `required parameter`" in str(error)
 
 
 async def test_undocumented_content_type_is_a_violation():

@@ -134,9 +134,7 @@ class Contract:
                 self.exercised.add((method, path, code))
         if request:
             for exc in self.request_validator.iter_errors(oa_request):
-                where = "request body" if "Body" in type(exc).__name__ else "request"
-                raise self._error(violation_from(exc, where), method, path, status,
-                                  "request")
+                raise self._error(violation_from(exc), method, path, status, "request")
         if response_body:
             if code is None:
                 documented = self.operations.get((method, path), [])
@@ -194,8 +192,7 @@ class Contract:
         if response.streaming:
             return  # the test reads a streamed body; reading it here would eat it
         for exc in self.response_validator.iter_errors(request, DjangoResponse(response)):
-            where = "response body" if "Data" in type(exc).__name__ else "response"
-            raise self._error(violation_from(exc, where), method, path, status, "response")
+            raise self._error(violation_from(exc), method, path, status, "response")
 
     def _error(self, violation: Violation, method: str, path: str, status: int,
                part: str) -> ContractError:

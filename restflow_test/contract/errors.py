@@ -77,8 +77,31 @@ def _first_schema_error(exc: BaseException) -> Any:
     return None
 
 
-def violation_from(exc: BaseException, where: str) -> Violation:
+def _where(exc: BaseException) -> str:
+    """Which part of the exchange an openapi-core validation error is about."""
+    from openapi_core.validation.request.exceptions import (
+        ParameterValidationError,
+        RequestBodyValidationError,
+    )
+    from openapi_core.validation.response.exceptions import (
+        DataValidationError,
+        HeaderValidationError,
+    )
+
+    if isinstance(exc, RequestBodyValidationError):
+        return "request body"
+    if isinstance(exc, ParameterValidationError):
+        return f"{exc.location} parameter `{exc.name}`"
+    if isinstance(exc, DataValidationError):
+        return "response body"
+    if isinstance(exc, HeaderValidationError):
+        return f"response header `{getattr(exc, 'name', '')}`"
+    return "request" if "request" in type(exc).__module__ else "response"
+
+
+def violation_from(exc: BaseException) -> Violation:
     """Word an openapi-core validation error: where, JSON pointer, rule, detail."""
+    from openapi_core.casting.schemas.exceptions import CastError
     from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
     from openapi_core.validation.request.exceptions import (
         MissingRequiredParameter,
@@ -86,24 +109,25 @@ def violation_from(exc: BaseException, where: str) -> Violation:
     )
     from openapi_core.validation.response.exceptions import MissingData
 
+    where = _where(exc)
+
     schema_error = _first_schema_error(exc)
     if schema_error is not None:
         return Violation(where, _pointer(schema_error.absolute_path),
                          str(schema_error.validator), schema_error.message)
     cause = exc.__cause__ or exc
+    if isinstance(cause, CastError):  # a parameter's text that is not of its type
+        return Violation(where, "", "type", f"{cause.value!r} is not of type {cause.type!r}")
     if isinstance(cause, MediaTypeNotFound):
         return Violation(where, "", "undocumented content type",
                          f"`{cause.mimetype}` is not one of the documented content types "
                          f"{', '.join(f'`{m}`' for m in cause.availableMimetypes)}")
     if isinstance(exc, MissingRequiredParameter):
-        return Violation(f"{exc.location} parameter `{exc.name}`", "",
-                         "required parameter", "the parameter is required but missing")
+        return Violation(where, "", "required parameter",
+                         "the parameter is required but missing")
     if isinstance(exc, (MissingRequiredRequestBody, MissingData)):
         return Violation(where, "", "missing body",
-                         "the schema documents a body but none was sent")
-    name = getattr(exc, "name", None)
-    if name is not None and getattr(exc, "location", None):
-        where = f"{exc.location} parameter `{name}`"  # type: ignore[attr-defined]
+                         "the schema documents a body but there is none")
     return Violation(where, "", type(cause).__name__, str(cause))
 
 
