@@ -249,6 +249,14 @@ def test_invalid_openapi_document_names_the_problem():
                                "paths": {"no-slash": {}}})
 
 
+def test_drf_spectacular_without_its_schema_class_says_how_to_set_it_up(monkeypatch, settings):
+    monkeypatch.setattr(loading, "_loaded", {})
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_SCHEMA_CLASS": "rest_framework.schemas.openapi.AutoSchema"}
+    with pytest.raises(ImproperlyConfigured, match=r'could not generate the schema .*: set `REST_FRAMEWORK\["DEFAULT_SCHEMA_CLASS"\]'):
+        AsyncAPIClient(schema="drf-spectacular")
+
+
 def test_schema_of_the_wrong_type_says_what_is_accepted():
     with pytest.raises(TypeError, match="must be a dict, a path to a JSON or YAML file, or 'drf-spectacular'; got int"):
         AsyncAPIClient(schema=42)

@@ -49,7 +49,16 @@ def _spectacular() -> dict[str, Any]:
         from drf_spectacular.renderers import OpenApiJsonRenderer
     except ImportError:
         raise _missing("drf-spectacular") from None
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    setup = ("set `REST_FRAMEWORK[\"DEFAULT_SCHEMA_CLASS\"] = "
+             "\"drf_spectacular.openapi.AutoSchema\"` and add `\"drf_spectacular\"` to "
+             "`INSTALLED_APPS`.")
+    try:
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    except AssertionError as exc:  # drf-spectacular's way of refusing a view
+        raise ImproperlyConfigured(
+            f"drf-spectacular could not generate the schema ({exc}): {setup}") from None
+    if not schema.get("paths"):
+        raise ImproperlyConfigured(f"drf-spectacular generated no operations: {setup}")
     # Rendered and parsed back: lazy translations and decimals become plain JSON.
     return json.loads(OpenApiJsonRenderer().render(schema, renderer_context={}))
 
