@@ -56,13 +56,16 @@ class CountQueries:
         self._debug_cursor = self.connection.force_debug_cursor
         self.connection.force_debug_cursor = True
         self._start = len(self.connection.queries_log)
-        request_started.disconnect(reset_queries)
+        # Only the outermost block reconnects it, as Django's CaptureQueriesContext
+        # does: an inner block must not let a request reset the outer one's log.
+        self._disconnected = request_started.disconnect(reset_queries)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.connection.force_debug_cursor = self._debug_cursor
-        request_started.connect(reset_queries)
+        if self._disconnected:
+            request_started.connect(reset_queries)
         self.captured_queries = list(self.connection.queries_log)[self._start:]
         if exc_type is None:
             self._check(self.expected, len(self.captured_queries), self.captured_queries)

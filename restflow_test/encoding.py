@@ -7,11 +7,11 @@ import io
 import json
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.base import File
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.http import urlencode
 from rest_framework.settings import api_settings
 
 __all__ = ["default_format", "encode_body", "renderer_classes"]
@@ -37,11 +37,14 @@ def default_format() -> str:
 
 
 def encode_body(
-    data: Any, format: str | None = None, content_type: str | None = None
+    data: Any, format: str | None = None, content_type: str | None = None, *,
+    json_encoder: type[json.JSONEncoder] = DjangoJSONEncoder,
 ) -> tuple[bytes, str | None]:
     """Return `(body, content_type)` for a request with `data`.
 
-    `data=None` means no body and no content type.
+    `data=None` means no body and no content type. Data that holds a file is
+    rendered as multipart unless a format is given (DRF's own default format is
+    multipart, so upload tests ported from DRF leave `format` out).
     """
     if format is not None and content_type is not None:
         # The documented contract (as in DRF) is an AssertionError; raised explicitly
@@ -53,14 +56,39 @@ def encode_body(
     if data is None:
         return b"", None
     if content_type is not None:
-        return _encode_raw(data, content_type), content_type
-    return _render(data, format or default_format())
+        return _encode_raw(data, content_type, json_encoder), content_type
+    file_key = _file_key(data)
+    if format is None:
+        format = "multipart" if file_key is not None else default_format()
+    elif file_key is not None and format != "multipart":
+        raise ValueError(
+            f"`data` holds a file under {file_key!r}, which `format={format!r}` cannot "
+            "send: use `format='multipart'` (or leave `format` out, and a body with "
+            "files is sent as multipart)."
+        )
+    return _render(data, format)
 
 
-def _encode_raw(data: Any, content_type: str) -> bytes:
+def _is_file(value: Any) -> bool:
+    # What Django's multipart encoder treats as a file.
+    return callable(getattr(value, "read", None))
+
+
+def _file_key(data: Any) -> Any:
+    """The first key of `data` whose value is (or lists) a file, else `None`."""
+    if not isinstance(data, Mapping):
+        return None
+    for key, value in data.items():
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        if any(_is_file(item) for item in items):
+            return key
+    return None
+
+
+def _encode_raw(data: Any, content_type: str, json_encoder: type[json.JSONEncoder]) -> bytes:
     media_type = content_type.split(";")[0].strip().lower()
     if isinstance(data, (dict, list, tuple)) and media_type.endswith(_JSON_TYPES):
-        return json.dumps(data, cls=DjangoJSONEncoder).encode(settings.DEFAULT_CHARSET)
+        return json.dumps(data, cls=json_encoder).encode(settings.DEFAULT_CHARSET)
     if isinstance(data, Mapping) and media_type == _FORM_TYPE:
         return urlencode(data, doseq=True).encode(settings.DEFAULT_CHARSET)
     if isinstance(data, bytes):

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http.cookie import SimpleCookie
 from django.test.client import AsyncRequestFactory as DjangoAsyncRequestFactory
-from django.test.client import FakePayload
+from django.utils.http import urlencode
 
 from .encoding import encode_body
-from .headers import build_scope, headers_to_environ
+from .headers import build_scope, check_extra_keys, headers_to_environ, url_environ
 
 __all__ = ["AsyncAPIRequestFactory", "force_authenticate"]
 
 Data = Any
-_RENDERED_TYPE = "_restflow_rendered_content_type"
 Headers = Mapping[str, Any]
 
 
@@ -39,10 +40,18 @@ def force_authenticate(request: Any, user: Any = None, token: Any = None) -> Non
     request._force_auth_token = token
 
 
-def apply_extra_meta(request: ASGIRequest) -> None:
-    """Copy the WSGI-only keys (`REMOTE_USER` ...) that an ASGI scope cannot carry."""
-    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
-    request.META.update(scope.pop("_restflow_meta", None) or {})
+def make_request(scope: dict[str, Any], body: bytes, meta: dict[str, Any],
+                 *, enforce_csrf_checks: bool) -> ASGIRequest:
+    """The `ASGIRequest` for a scope and its body, as an ASGI server would build it.
+
+    `meta` holds the WSGI-only environ keys (`REMOTE_USER` ...) that an ASGI scope
+    cannot carry; they are copied into `request.META`.
+    """
+    request = ASGIRequest(scope, io.BytesIO(body))
+    if meta:
+        request.META.update(meta)
+    request._dont_enforce_csrf_checks = not enforce_csrf_checks  # type: ignore[attr-defined]
+    return request
 
 
 def as_bytes(data: bytes | str | None) -> bytes:
@@ -52,14 +61,13 @@ def as_bytes(data: bytes | str | None) -> bytes:
     return bytes(data or b"")
 
 
-def _query(data: Any, query_params: Any) -> dict[str, Any]:
+def _query(data: Any, query_params: Any) -> Any:
     if data and query_params:
         raise ValueError(
             "`data` and `query_params` both set the query string of a GET/HEAD "
             "request: pass only one of them."
         )
-    params = data or query_params
-    return {"QUERY_STRING": urlencode(params, doseq=True)} if params else {}
+    return data or query_params
 
 
 class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
@@ -69,11 +77,13 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
     `response = await View.as_view()(request)`. No middleware runs, and CSRF is not
     enforced unless `enforce_csrf_checks=True`. Header keys follow Django's WSGI
     convention (`HTTP_AUTHORIZATION=...`) or go in `headers={"Authorization": ...}`.
-    The verbs take the same arguments as
-    [AsyncAPIClient][restflow_test.AsyncAPIClient]'s, minus `follow`.
+    The verbs are the same as [AsyncAPIClient][restflow_test.AsyncAPIClient]'s,
+    which sends what the factory builds.
 
     Args:
         enforce_csrf_checks: Enforce CSRF for session-authenticated requests.
+        json_encoder: The encoder for JSON bodies sent with `content_type=`
+            (`format="json"` uses the renderer's own encoder, as in DRF).
         headers: Headers for every request, by HTTP name.
         query_params: Query parameters added to every request.
         **defaults: WSGI-style environ keys for every request.
@@ -85,12 +95,14 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
         self,
         enforce_csrf_checks: bool = False,
         *,
+        json_encoder: type = DjangoJSONEncoder,
         headers: Headers | None = None,
         query_params: Mapping[str, Any] | None = None,
         **defaults: Any,
     ) -> None:
-        super().__init__()
+        super().__init__(json_encoder=json_encoder)
         self.enforce_csrf_checks = enforce_csrf_checks
+        check_extra_keys(defaults, where=f"{type(self).__name__}()")
         environ: dict[str, Any] = {**defaults, **headers_to_environ(headers)}
         if query_params:
             environ["QUERY_STRING"] = urlencode(query_params, doseq=True)
@@ -99,118 +111,180 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
             build_scope("GET", "/", body=b"", secure=False, layers=[environ])
 
     # -- verbs ------------------------------------------------------------------
+    # `follow` sits where Django's and DRF's clients have it, so that the client
+    # inherits these verbs unchanged; a factory has no response to follow.
     def get(  # type: ignore[override]
-        self, path: str, data: Data = None, secure: bool = False, *,
+        self, path: str, data: Data = None, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A GET request; `data` becomes the query string."""
-        extra.update(_query(data, query_params))
-        return self.generic("GET", path, secure=secure, headers=headers, **extra)
+        """GET `path`; `data` (a mapping) becomes the query string.
+
+        Args:
+            path: The URL path, or an absolute URL (its scheme and host are used);
+                a query string in it is kept when there is no `data`.
+            data: Query parameters, like `query_params`.
+            follow: Client only: follow redirects; the response gets
+                `redirect_chain`.
+            secure: Make an `https` request.
+            headers: Headers for this request, by HTTP name.
+            query_params: Query parameters (not together with `data`).
+            **extra: WSGI-style environ keys for this request
+                (`HTTP_AUTHORIZATION="Token ..."`, `REMOTE_ADDR="10.0.0.1"`).
+
+        Returns:
+            The factory's `ASGIRequest`; on the client, an awaitable of the response.
+
+        Raises:
+            ValueError: A bad header key or value; raised before anything is sent.
+            TypeError: `None` as a query parameter value.
+        """
+        return self._build("GET", path, b"", None, None, secure, follow, headers,
+                           _query(data, query_params), extra)
 
     def head(  # type: ignore[override]
-        self, path: str, data: Data = None, secure: bool = False, *,
+        self, path: str, data: Data = None, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A HEAD request; `data` becomes the query string."""
-        extra.update(_query(data, query_params))
-        return self.generic("HEAD", path, secure=secure, headers=headers, **extra)
+        """HEAD `path`; takes the same arguments as `get()`."""
+        return self._build("HEAD", path, b"", None, None, secure, follow, headers,
+                           _query(data, query_params), extra)
 
     def trace(  # type: ignore[override]
-        self, path: str, secure: bool = False, *,
+        self, path: str, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A TRACE request."""
-        return self.generic(
-            "TRACE", path, secure=secure, headers=headers, query_params=query_params, **extra
-        )
-
-    def _with_body(self, method: str, path: str, data: Data, format: str | None,
-                   content_type: str | None, secure: bool, headers: Headers | None,
-                   query_params: Any, extra: dict[str, Any]) -> Any:
-        body, body_type = encode_body(data, format, content_type)
-        if content_type is None and body_type is not None:
-            # A renderer's content type is only a default: any explicit
-            # CONTENT_TYPE (constructor, credentials, per request) replaces it.
-            extra[_RENDERED_TYPE] = body_type
-            body_type = None
-        return self.generic(
-            method, path, body, body_type, secure=secure, headers=headers,
-            query_params=query_params, **extra,
-        )
+        """TRACE `path`."""
+        return self._build("TRACE", path, b"", None, None, secure, follow, headers,
+                           query_params, extra)
 
     def post(  # type: ignore[override]
         self, path: str, data: Data = None, format: str | None = None,
-        content_type: str | None = None, secure: bool = False, *,
+        content_type: str | None = None, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A POST request with `data` rendered by `format` (default `"json"`)."""
-        return self._with_body("POST", path, data, format, content_type, secure,
+        """POST `data`, rendered by the renderer for `format`.
+
+        The other body verbs (`put`, `patch`, `delete`, `options`) take the same
+        arguments.
+
+        Args:
+            path: The URL path, or an absolute URL, optionally with a query string.
+            data: The body: rendered with `format`, or sent as it is with
+                `content_type`. `None` sends no body.
+            format: A renderer's format from `TEST_REQUEST_RENDERER_CLASSES`
+                (`"json"`, `"multipart"`, ...). Default `"multipart"` when `data`
+                holds a file, else `"json"`, or the project's
+                `TEST_REQUEST_DEFAULT_FORMAT` when it sets one.
+            content_type: Send `data` (bytes or str) with this content type
+                instead of rendering it.
+            follow: Client only: follow redirects; the response gets
+                `redirect_chain`.
+            secure: Make an `https` request.
+            headers: Headers for this request, by HTTP name.
+            query_params: Query parameters for this request.
+            **extra: WSGI-style environ keys for this request (`HTTP_X_API_KEY="k"`).
+
+        Returns:
+            The factory's `ASGIRequest`; on the client, an awaitable of the response.
+
+        Raises:
+            AssertionError: Both `format` and `content_type` were given.
+            ValueError: Unknown format, data the renderer cannot render, or a bad
+                header key or value; raised before anything is sent.
+        """
+        return self._with_body("POST", path, data, format, content_type, follow, secure,
                                headers, query_params, extra)
 
     def put(  # type: ignore[override]
         self, path: str, data: Data = None, format: str | None = None,
-        content_type: str | None = None, secure: bool = False, *,
+        content_type: str | None = None, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A PUT request; see `post()`."""
-        return self._with_body("PUT", path, data, format, content_type, secure,
+        """PUT `data`; see `post()`."""
+        return self._with_body("PUT", path, data, format, content_type, follow, secure,
                                headers, query_params, extra)
 
     def patch(  # type: ignore[override]
         self, path: str, data: Data = None, format: str | None = None,
-        content_type: str | None = None, secure: bool = False, *,
+        content_type: str | None = None, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A PATCH request; see `post()`."""
-        return self._with_body("PATCH", path, data, format, content_type, secure,
+        """PATCH `data`; see `post()`."""
+        return self._with_body("PATCH", path, data, format, content_type, follow, secure,
                                headers, query_params, extra)
 
     def delete(  # type: ignore[override]
         self, path: str, data: Data = None, format: str | None = None,
-        content_type: str | None = None, secure: bool = False, *,
+        content_type: str | None = None, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """A DELETE request; see `post()`."""
-        return self._with_body("DELETE", path, data, format, content_type, secure,
+        """DELETE, with an optional body; see `post()`."""
+        return self._with_body("DELETE", path, data, format, content_type, follow, secure,
                                headers, query_params, extra)
 
     def options(  # type: ignore[override]
         self, path: str, data: Data = None, format: str | None = None,
-        content_type: str | None = None, secure: bool = False, *,
+        content_type: str | None = None, follow: bool = False, secure: bool = False, *,
         headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """An OPTIONS request; see `post()`."""
-        return self._with_body("OPTIONS", path, data, format, content_type, secure,
+        """OPTIONS, with an optional body; see `post()`."""
+        return self._with_body("OPTIONS", path, data, format, content_type, follow, secure,
                                headers, query_params, extra)
 
     def generic(  # type: ignore[override]
         self, method: str, path: str, data: bytes | str = b"",
         content_type: str | None = "application/octet-stream", secure: bool = False, *,
-        headers: Headers | None = None, query_params: Any = None, **extra: Any,
+        follow: bool = False, headers: Headers | None = None, query_params: Any = None,
+        **extra: Any,
     ) -> Any:
-        """Any method with a ready-encoded body, as Django's `generic()`."""
-        return self.request(**self._scope(method, path, data, content_type, secure,
-                                          headers, query_params, extra))
+        """Any method with a ready-encoded body, as Django's `generic()`.
 
-    # -- scope building -----------------------------------------------------------
-    def _layers(self, builtin: dict[str, Any], request: dict[str, Any]) -> list[Any]:
-        """Environ layers, weakest first: built-in, constructor defaults, per request."""
-        return [builtin, self.defaults, request]
+        Args:
+            method: The HTTP method.
+            path: The URL path, or an absolute URL.
+            data: The body, bytes or str (encoded with `DEFAULT_CHARSET`).
+            content_type: The body's content type; `None` sends none.
+            secure: Make an `https` request.
+            follow: Client only: follow redirects.
+            headers: Headers for this request, by HTTP name.
+            query_params: Query parameters for this request.
+            **extra: WSGI-style environ keys for this request.
 
-    def _cookie_layer(self) -> dict[str, str]:
-        cookies = self.cookies if isinstance(self.cookies, SimpleCookie) else {}
-        if not cookies:
-            return {}
-        return {"HTTP_COOKIE": "; ".join(
-            sorted(f"{m.key}={m.coded_value}" for m in cookies.values())
-        )}
+        Returns:
+            The factory's `ASGIRequest`; on the client, an awaitable of the response.
+        """
+        return self._build(method, path, as_bytes(data), content_type, None, secure,
+                           follow, headers, query_params, extra)
 
-    def _scope(self, method: str, path: str, data: bytes | str,
-               content_type: str | None, secure: bool, headers: Headers | None,
-               query_params: Any, extra: dict[str, Any]) -> dict[str, Any]:
-        body = as_bytes(data)
+    # -- building -------------------------------------------------------------------
+    def _with_body(self, method: str, path: str, data: Data, format: str | None,
+                   content_type: str | None, follow: bool, secure: bool,
+                   headers: Headers | None, query_params: Any, extra: dict[str, Any]) -> Any:
+        body, body_type = encode_body(data, format, content_type,
+                                      json_encoder=self.json_encoder)
+        if content_type is None:
+            # A renderer's content type is only a default: any explicit
+            # CONTENT_TYPE (constructor, credentials, per request) replaces it.
+            return self._build(method, path, body, None, body_type, secure, follow,
+                               headers, query_params, extra)
+        return self._build(method, path, body, body_type, None, secure, follow,
+                           headers, query_params, extra)
+
+    def _build(self, method: str, path: str, body: bytes, content_type: str | None,
+               rendered_type: str | None, secure: bool, follow: bool,
+               headers: Headers | None, query_params: Any, extra: dict[str, Any]) -> Any:
+        scope, meta = self._prepare(method, path, body, content_type, rendered_type,
+                                    secure, headers, query_params, extra)
+        return self._send(scope, body, meta, follow=follow)
+
+    def _prepare(self, method: str, path: str, body: bytes, content_type: str | None,
+                 rendered_type: str | None, secure: bool, headers: Headers | None,
+                 query_params: Any, extra: dict[str, Any],
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Validate everything and return `(scope, meta)` for one request."""
+        if extra:
+            check_extra_keys(extra, where=f"{method.lower()}()")
         builtin = self._cookie_layer()
-        rendered_type = extra.pop(_RENDERED_TYPE, None)
         if body and rendered_type:
             builtin["CONTENT_TYPE"] = rendered_type
         request_layer: dict[str, Any] = {}
@@ -220,20 +294,33 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
             request_layer["QUERY_STRING"] = urlencode(query_params, doseq=True)
         request_layer.update(extra)
         request_layer.update(headers_to_environ(headers))
-        layers = self._layers(builtin, request_layer)
-        scope, meta = build_scope(method, path, body=body, secure=secure, layers=layers)
-        scope["_body_file"] = FakePayload(body)
-        scope["_restflow_meta"] = meta
-        return scope
+        url = urlsplit(str(path))
+        layers = self._layers(builtin, url_environ(url), request_layer)
+        return build_scope(method, url, body=body, secure=secure, layers=layers)
 
-    def _base_scope(self, **request: Any) -> dict[str, Any]:
-        # Our scopes are complete; Django's version would add defaults and cookies a
-        # second time.
-        return request
+    def _layers(self, builtin: dict[str, Any], url: dict[str, Any],
+                request: dict[str, Any]) -> list[Any]:
+        """Environ layers, weakest first: built-in, constructor defaults, an absolute
+        URL's host and scheme, per request."""
+        return [builtin, self.defaults, url, request]
+
+    def _cookie_layer(self) -> dict[str, str]:
+        cookies = self.cookies if isinstance(self.cookies, SimpleCookie) else {}
+        if not cookies:
+            return {}
+        return {"HTTP_COOKIE": "; ".join(
+            sorted(f"{m.key}={m.coded_value}" for m in cookies.values())
+        )}
+
+    def _send(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any], *,
+              follow: bool) -> Any:
+        if follow:
+            raise TypeError(
+                "`follow=True` needs a client: a request factory builds a request and "
+                "sends nothing. Use `AsyncAPIClient` to follow redirects."
+            )
+        return make_request(scope, body, meta, enforce_csrf_checks=self.enforce_csrf_checks)
 
     def request(self, **scope: Any) -> ASGIRequest:  # type: ignore[override]
-        """Turn a scope into an `ASGIRequest` marked for the CSRF setting."""
-        request = super().request(**scope)
-        apply_extra_meta(request)
-        request._dont_enforce_csrf_checks = not self.enforce_csrf_checks  # type: ignore[attr-defined]
-        return request
+        """Turn a complete ASGI scope (no body) into a request marked for CSRF."""
+        return make_request(scope, b"", {}, enforce_csrf_checks=self.enforce_csrf_checks)

@@ -12,14 +12,21 @@ replaces a key of an earlier one, so every header has exactly one value.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from django.http.request import HttpHeaders
 
-__all__ = ["build_scope", "headers_to_environ", "validate_environ_keys"]
+__all__ = [
+    "build_scope",
+    "check_extra_keys",
+    "headers_to_environ",
+    "url_environ",
+    "validate_environ_keys",
+]
 
 # RFC 9110 token characters, which is what a header field name may hold.
 _TOKEN_RE = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
@@ -43,6 +50,11 @@ _SCOPE_KEYS = frozenset(
     }
 )
 _UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+# What a WSGI environ key looks like: upper-case CGI names, or a server's `wsgi.*`.
+_ENVIRON_KEY_RE = re.compile(r"^(?:[A-Z][A-Z0-9_]*|wsgi\.[a-z_]+)$")
+# The verbs' own keyword arguments, for "Did you mean ...?" on a misspelt one.
+_VERB_ARGUMENTS = ("data", "format", "content_type", "follow", "secure", "headers",
+                   "query_params", "json_encoder", "enforce_csrf_checks")
 
 
 def header_name(key: str) -> str | None:
@@ -113,6 +125,45 @@ def validate_environ_keys(environ: Mapping[str, Any], *, where: str) -> None:
             )
 
 
+def check_extra_keys(extra: Mapping[str, Any], *, where: str) -> None:
+    """Refuse keyword arguments that cannot be WSGI environ keys.
+
+    Extra keyword arguments become `request.META` entries, so `authorization=...`
+    or `**{"X-Api-Key": ...}` would silently never reach the view as a header, and a
+    misspelt argument (`fromat="json"`) would be ignored.
+    """
+    for key in extra:
+        if _ENVIRON_KEY_RE.match(key):
+            continue
+        close = difflib.get_close_matches(key, _VERB_ARGUMENTS, n=1, cutoff=0.75)
+        if close:
+            hint = f"Did you mean `{close[0]}=`?"
+        else:
+            words = [word for word in re.split(r"[-_\s]+", key) if word]
+            http_name = "-".join(word.capitalize() for word in words) or key
+            environ_name = "HTTP_" + "_".join(word.upper() for word in words)
+            hint = (f"For a header, pass `headers={{{http_name!r}: ...}}` or "
+                    f"`{environ_name}=...`.")
+        raise ValueError(
+            f"{where} got the keyword argument {key!r}, which is not a WSGI environ "
+            "key: extra keyword arguments go into `request.META`, so they must be "
+            f"upper-case names such as `HTTP_X_API_KEY` or `REMOTE_ADDR`. {hint}"
+        )
+
+
+def url_environ(url: SplitResult) -> dict[str, Any]:
+    """The scheme and host of an absolute URL, as environ keys (empty for a path)."""
+    if not url.scheme and not url.netloc:
+        return {}
+    scheme = url.scheme or "http"
+    environ: dict[str, Any] = {"wsgi.url_scheme": scheme}
+    if url.netloc:
+        environ["HTTP_HOST"] = url.netloc
+        environ["SERVER_NAME"] = url.hostname or "testserver"
+        environ["SERVER_PORT"] = str(url.port or (443 if scheme == "https" else 80))
+    return environ
+
+
 def _merge(layers: Iterable[Mapping[str, Any] | None]) -> dict[str, Any]:
     environ: dict[str, Any] = {}
     for layer in layers:
@@ -123,19 +174,20 @@ def _merge(layers: Iterable[Mapping[str, Any] | None]) -> dict[str, Any]:
 
 def build_scope(
     method: str,
-    path: str,
+    url: SplitResult | str,
     *,
     body: bytes,
     secure: bool,
     layers: Iterable[Mapping[str, Any] | None],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Build an ASGI HTTP scope from a path and environ layers (weakest first).
+    """Build an ASGI HTTP scope from a split URL and environ layers (weakest first).
 
     Return `(scope, meta)`: `meta` holds the environ keys that have no place in an
     ASGI scope (`REMOTE_USER` and the like); the caller copies them into
     `request.META` once the request exists.
     """
-    parsed = urlsplit(str(path))
+    if isinstance(url, str):
+        url = urlsplit(url)
     environ = _merge(layers)
 
     scheme = "https" if secure else "http"
@@ -149,7 +201,7 @@ def build_scope(
     if "QUERY_STRING" in environ and environ["QUERY_STRING"] not in ("", None):
         query_string = str(environ["QUERY_STRING"])
     else:
-        query_string = parsed.query
+        query_string = url.query
 
     if "HTTP_HOST" not in environ:
         host = server_name if server_port == default_port else f"{server_name}:{server_port}"
@@ -170,7 +222,7 @@ def build_scope(
         value = check_header(name, value, given_as=key)
         headers.append((name.encode("latin-1"), value.encode("latin-1")))
 
-    path_info = unquote(environ.get("PATH_INFO", parsed.path) or "/")
+    path_info = unquote(environ.get("PATH_INFO", url.path) or "/")
     script_name = str(environ.get("SCRIPT_NAME", ""))
     scope = {
         "type": "http",

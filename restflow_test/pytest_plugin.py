@@ -18,13 +18,11 @@ sharing the connection is safe.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator
 from typing import Any
 
 import pytest
 
-from .client import forgotten_await_message, take_never_awaited
 from .contract import pytest_hooks as contract_hooks
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     _restflow_live_server,
@@ -35,6 +33,7 @@ from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     async_capture_on_commit_callbacks,
     async_live_server,
 )
+from .pending import TestOwner, begin_test, end_test, forgotten_await_message
 
 try:
     import pytest_django  # noqa: F401  (only whether it imports matters)
@@ -46,6 +45,18 @@ MISSING_PYTEST_DJANGO = (
     "restflow-test's pytest plugin needs pytest-django: install it with "
     "`pip install 'restflow-test[pytest]'` (or `pip install pytest-django`)."
 )
+# The pytest-django fixture whose transaction the isolation fix shares.
+DB_HELPER_FIXTURE = "_django_db_helper"
+UNSUPPORTED_PYTEST_DJANGO = (
+    "restflow-test's database isolation builds on pytest-django's "
+    f"`{DB_HELPER_FIXTURE}` fixture, which this pytest-django does not have: "
+    "install pytest-django 4.9 or later (`pip install -U pytest-django`)."
+)
+# How long teardown waits for a sync view that outlived its test (a cancelled or
+# timed-out request) before rolling back.
+DRAIN_TIMEOUT = 30.0
+
+_OWNER = pytest.StashKey[TestOwner]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -60,29 +71,57 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    wants_django = bool(os.environ.get("DJANGO_SETTINGS_MODULE")) or bool(
-        config.getini("DJANGO_SETTINGS_MODULE") if HAS_PYTEST_DJANGO else False
-    )
-    if not HAS_PYTEST_DJANGO and wants_django:
-        raise pytest.UsageError(MISSING_PYTEST_DJANGO)
+    # Without pytest-django nothing happens until one of our fixtures is used (they
+    # say what to install); with one that lacks the fixture we build on, isolation
+    # would silently not hold, so say so now.
+    if HAS_PYTEST_DJANGO and config.getini("restflow_share_db_connections"):
+        import pytest_django.fixtures
+
+        if not hasattr(pytest_django.fixtures, DB_HELPER_FIXTURE):
+            raise pytest.UsageError(UNSUPPORTED_PYTEST_DJANGO)
     config.pluginmanager.register(contract_hooks.ContractPlugin(config), "restflow_contract")
+
+
+def _check_never_awaited(item: pytest.Item) -> None:
+    owner = item.stash.get(_OWNER, None)
+    calls = owner.take() if owner is not None else []
+    if calls:
+        pytest.fail(forgotten_await_message(calls), pytrace=False)
+
+
+# A client call that is never awaited fails the test that made it, in whichever
+# phase: a fixture's set-up or tear-down, or the test itself.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, Any, Any]:
+    item.stash[_OWNER] = begin_test(item.nodeid)
+    result = yield
+    _check_never_awaited(item)
+    return result
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    """Fail a test that called an async client method without awaiting it."""
-    take_never_awaited()
     result = yield
-    calls = take_never_awaited()
-    if calls:
-        raise AssertionError(forgotten_await_message(calls))
+    _check_never_awaited(item)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
+    try:
+        result = yield
+    finally:
+        owner = item.stash.get(_OWNER, None)
+        if owner is not None:
+            end_test(owner)
+    _check_never_awaited(item)
     return result
 
 
 def _uses_database(request: pytest.FixtureRequest) -> bool:
     return (
         request.node.get_closest_marker("django_db") is not None
-        or "_django_db_helper" in request.fixturenames
+        or DB_HELPER_FIXTURE in request.fixturenames
     )
 
 
@@ -97,11 +136,16 @@ def _restflow_share_db_connections(request: pytest.FixtureRequest) -> Generator[
         yield
         return
     # Make sure the test transaction exists before sharing its connections.
-    request.getfixturevalue("_django_db_helper")
-    from .sharing import lend_connections_to_executor
+    request.getfixturevalue(DB_HELPER_FIXTURE)
+    from .sharing import drain_executor, lend_connections_to_executor
 
     lend_connections_to_executor()  # a no-op when the previous test lent the same ones
     yield
+    # A request the test stopped waiting for (`asyncio.wait_for`, a cancelled task)
+    # may still be running a sync view on the executor thread, on the test's
+    # connection: let it finish before pytest-django rolls the transaction back, or
+    # its writes would land in the next test.
+    drain_executor(DRAIN_TIMEOUT)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -11,8 +12,9 @@ from django.db import DEFAULT_DB_ALIAS
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 from django.utils.functional import classproperty
 
-from .client import AsyncAPIClient, forgotten_await_message, take_never_awaited
+from .client import AsyncAPIClient
 from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
+from .pending import TestOwner, begin_test, end_test, forgotten_await_message
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -83,14 +85,16 @@ class AsyncLifecycleMixin:
     async def asyncTearDown(self) -> None:
         """Async tear-down, run in the test's event loop after an async test."""
 
+    def _has_async_lifecycle(self) -> bool:
+        cls = type(self)
+        return (cls.asyncSetUp is not AsyncLifecycleMixin.asyncSetUp
+                or cls.asyncTearDown is not AsyncLifecycleMixin.asyncTearDown)
+
     def _wrap_test_method(self) -> None:
         name = self._testMethodName
         method: Callable[[], Any] = getattr(self, name)
-        if getattr(method, "_restflow_wrapped", False):
-            return
         if inspect.iscoroutinefunction(method):
             async def run_async() -> None:
-                take_never_awaited()
                 await self.asyncSetUp()
                 try:
                     await method()
@@ -99,37 +103,53 @@ class AsyncLifecycleMixin:
                 self._fail_on_never_awaited()
 
             wrapped: Any = async_to_sync(run_async)
-        else:
+        elif self._has_async_lifecycle():
             def wrapped() -> None:
-                take_never_awaited()
                 async_to_sync(self.asyncSetUp)()
                 try:
                     method()
                 finally:
                     async_to_sync(self.asyncTearDown)()
                 self._fail_on_never_awaited()
+        else:  # nothing async to run: no event loop at all
+            def wrapped() -> None:
+                method()
+                self._fail_on_never_awaited()
 
-        wrapped._restflow_wrapped = True
-        setattr(self, name, wrapped)
+        # Keep what unittest reads from the method: `__unittest_skip__`,
+        # `__unittest_expecting_failure__`, the name and the docstring.
+        setattr(self, name, functools.wraps(method)(wrapped))
 
     def _fail_on_never_awaited(self) -> None:
-        calls = take_never_awaited()
+        calls = self._owner.take()
         if calls:
             raise AssertionError(forgotten_await_message(calls))
 
     def __call__(self, result: Any = None) -> Any:
+        self._owner: TestOwner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
             return super().__call__(result)  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
+            self._end_owner(result)
 
     def debug(self) -> None:
+        self._owner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
             super().debug()  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
+            self._end_owner(None)
+
+    def _end_owner(self, result: Any) -> None:
+        # A call dropped in the sync tearDown, after the wrapped method's check.
+        end_test(self._owner)
+        calls = self._owner.take()
+        if calls and result is not None:
+            error = AssertionError(forgotten_await_message(calls))
+            result.addFailure(self, (AssertionError, error, None))
 
     def _unwrap_test_method(self) -> None:
         # The wrapper closes over self: left on the instance it makes a reference

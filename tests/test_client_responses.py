@@ -1,9 +1,12 @@
 """Responses: data, json, streaming, aread, exceptions, cookies, forgotten await."""
 
-import pytest
-from asgiref.sync import sync_to_async
+import asyncio
+import warnings
 
-from restflow_test import AsyncAPIClient
+import pytest
+from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+
+from restflow_test import AsyncAPIClient, AsyncAPIRequestFactory
 from testproject.shop.models import Product
 
 pytestmark = pytest.mark.django_db
@@ -99,4 +102,45 @@ def test_forgotten_await_fails_the_test(pytester):
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "default")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*`client.get('/api/echo/')` was never awaited*await*"])
+    result.stdout.fnmatch_lines(
+        ["*`client.get('/api/echo/')` (at *test_forgotten_await_fails_the_test.py:6) was never awaited*await*"]
+    )
+
+
+async def test_each_request_raises_only_its_own_views_exception():
+    quiet = AsyncAPIClient(raise_request_exception=False)
+    loud = AsyncAPIClient()
+    boom, slow = await asyncio.gather(
+        quiet.get("/api/boom/"), loud.get("/api/async/slow/?seconds=0.2")
+    )
+    assert boom.status_code == 500
+    assert slow.status_code == 200
+
+
+async def test_concurrent_requests_on_one_client_keep_their_exceptions(client):
+    results = await asyncio.gather(
+        client.get("/api/async/boom/"), client.get("/api/async/slow/?seconds=0.2"),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], RuntimeError)
+    assert results[1].status_code == 200
+
+
+def test_verbs_look_like_coroutine_functions(echo_url):
+    client = AsyncAPIClient()
+    assert all(iscoroutinefunction(getattr(client, verb))
+               for verb in ("get", "head", "post", "put", "patch", "delete", "options",
+                            "trace", "generic"))
+    assert not iscoroutinefunction(AsyncAPIRequestFactory().get)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        response = async_to_sync(client.get)("/api/async/echo/")
+    assert response.status_code == 200
+
+
+async def test_session_in_async_code_points_to_asession(client, alice):
+    await client.aforce_login(alice)
+    with pytest.raises(RuntimeError, match=r"await client.asession\(\)"):
+        client.session  # noqa: B018
+    session = await client.asession()
+    assert await session.aget("_auth_user_id") == str(alice.pk)

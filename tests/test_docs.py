@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import restflow_test
-from restflow_test import fixtures
+from restflow_test import bakery, factories, fixtures, pagination
 from restflow_test.live_server import start_live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +97,16 @@ def _public_objects():
                  "async_live_server"):
         yield f"fixture {name}", getattr(fixtures, name)
     yield "start_live_server", start_live_server
+    for module in (factories, bakery, pagination):  # the submodules with public names
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if not callable(obj):
+                continue
+            yield f"{module.__name__}.{name}", obj
+            for attr, value in vars(obj).items() if inspect.isclass(obj) else ():
+                if not attr.startswith("_") and (
+                        inspect.isfunction(value) or isinstance(value, classmethod)):
+                    yield f"{module.__name__}.{name}.{attr}", getattr(value, "__func__", value)
 
 
 @pytest.mark.parametrize(("name", "obj"), [pytest.param(name, obj, id=name)

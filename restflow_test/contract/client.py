@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Literal
 
-from django.test.client import FakePayload
-
 from .checking import Contract
 from .loading import SchemaSource, contract_for
 
@@ -62,17 +60,6 @@ class ContractClientMixin:
             yield
         finally:
             _disabled.reset(token)
-
-    def _contract_body(self, scope: dict[str, Any]) -> bytes | None:
-        """Read the body about to be sent (when validating), leaving it sendable."""
-        if self._contract is None:
-            return None
-        payload = scope.get("_body_file")
-        if payload is None:
-            return b""
-        body = bytes(payload.read())
-        scope["_body_file"] = FakePayload(body)
-        return body
 
     def _check_contract(self, scope: dict[str, Any], body: bytes | None,
                         response: Any) -> None:

@@ -117,3 +117,15 @@ class AsyncBoomView(APIView):
 
     async def get(self, request):
         raise RuntimeError("boom from an async view")
+
+
+@extend_schema(exclude=True)  # test support, not part of the API
+class AsyncSlowView(APIView):
+    """Answers after `?seconds=` (default 0.1), for requests in flight at once."""
+
+    permission_classes = [permissions.AllowAny]
+
+    async def get(self, request):
+        seconds = float(request.query_params.get("seconds", "0.1"))
+        await asyncio.sleep(seconds)
+        return Response({"slept": seconds})

@@ -2,8 +2,10 @@
 
 import csv
 import io
+import time
 from collections.abc import Iterator
 
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -91,3 +93,20 @@ class BoomView(APIView):
 
     def get(self, request):
         raise RuntimeError("boom from a sync view")
+
+
+@extend_schema(exclude=True)  # test support, not part of the API
+class SlowWriteView(APIView):
+    """Writes a product after a delay, inside its own atomic block.
+
+    A test that stops waiting for this request (`asyncio.wait_for`) leaves the view
+    running on the test's connection; restflow-test waits for it before rolling back.
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request):
+        time.sleep(float(request.query_params.get("seconds", "0.3")))
+        with transaction.atomic():
+            product = Product.objects.create(name="late write", price="1")
+        return Response({"id": product.id}, status=status.HTTP_201_CREATED)
