@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -32,6 +33,22 @@ __all__ = ["AsyncAPIClient"]
 
 REDIRECT_STATUS_CODES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 20
+
+# Templates rendered for the request in flight in this context. Each request (and so
+# each task of an `asyncio.gather`) has its own store; sync views see it through
+# `sync_to_async`, which carries the context into its thread.
+_rendered: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "restflow_rendered_templates", default=None)
+
+
+def _store_template(sender: Any, template: Any, context: Any, **kwargs: Any) -> None:
+    store = _rendered.get()
+    if store is not None:
+        django_test_client.store_rendered_templates(  # type: ignore[attr-defined]
+            store, None, sender, template, context)
+
+
+signals.template_rendered.connect(_store_template, dispatch_uid="restflow-templates")
 
 async def _in_thread(iterator: Iterator[bytes]) -> AsyncIterator[bytes]:
     """Iterate a sync streaming body from async code, one chunk per thread hop."""
@@ -199,9 +216,14 @@ class AsyncAPIClient(ContractClientMixin, PaginationMixin, AsyncAPIRequestFactor
             response = await self._follow_redirects(response, body, meta)
         return response
 
-    async def request(self, **scope: Any) -> Any:  # type: ignore[override]
-        """Send one complete ASGI scope (no body) and return the response."""
-        return await self._request(scope, b"", {})
+    async def request(self, **request: Any) -> Any:  # type: ignore[override]
+        """Send one ASGI scope (no body) and return the response.
+
+        Keys you leave out come from the client, as with Django's `AsyncClient`:
+        host, server, client address, the cookie jar and the constructor defaults.
+        """
+        scope, meta = self._full_scope(**request)
+        return await self._request(scope, b"", meta)
 
     async def _request(self, scope: dict[str, Any], body: bytes,
                        meta: dict[str, Any]) -> Any:
@@ -218,14 +240,12 @@ class AsyncAPIClient(ContractClientMixin, PaginationMixin, AsyncAPIRequestFactor
         rendered: dict[str, Any] = {}
         uid = f"restflow-request-{id(scope)}"
         got_request_exception.connect(on_exception, weak=False, dispatch_uid=uid)
-        store = django_test_client.store_rendered_templates  # type: ignore[attr-defined]
-        signals.template_rendered.connect(functools.partial(store, rendered), weak=False,
-                                          dispatch_uid=uid)
+        token = _rendered.set(rendered)
         try:
             response: Any = await self.handler(scope, body, meta)
         finally:
             got_request_exception.disconnect(dispatch_uid=uid)
-            signals.template_rendered.disconnect(dispatch_uid=uid)
+            _rendered.reset(token)
         response.exc_info = self.exc_info = raised[0] if raised else None
         if raised and self.raise_request_exception:
             self.exc_info = None
@@ -236,9 +256,12 @@ class AsyncAPIClient(ContractClientMixin, PaginationMixin, AsyncAPIRequestFactor
         context = rendered.get("context")
         response.context = context[0] if context and len(context) == 1 else context
         response.json = functools.partial(self._parse_json, response)  # type: ignore[attr-defined]
+        # DRF's and Django's sync clients call it `wsgi_request`; tests written for
+        # them read `response.wsgi_request.user`.
+        response.wsgi_request = response.asgi_request
         urlconf = getattr(response.asgi_request, "urlconf", None)
-        response.resolver_match = SimpleLazyObject(
-            lambda: resolve(scope["path"], urlconf=urlconf))
+        path_info = response.asgi_request.path_info
+        response.resolver_match = SimpleLazyObject(lambda: resolve(path_info, urlconf=urlconf))
         if response.cookies:
             self.cookies.update(response.cookies)
         if response.streaming and not response.is_async:
@@ -256,30 +279,37 @@ class AsyncAPIClient(ContractClientMixin, PaginationMixin, AsyncAPIRequestFactor
             location = response["Location"]
             chain.append((location, response.status_code))
             url = urljoin(_url_of(previous), location)
-            method, data = previous["method"], body
+            method = previous["method"]
             if response.status_code in (301, 302, 303) and method != "HEAD":
-                method, data = "GET", b""
+                method, body = "GET", b""  # and so for every later hop
             if (url, method) in seen or len(chain) > MAX_REDIRECTS:
                 response.redirect_chain = chain
                 reason = "Redirect loop detected." if len(chain) <= MAX_REDIRECTS else (
                     "Too many redirects.")
                 raise RedirectCycleError(f"{reason} Chain: {chain}", last_response=response)
             seen.add((url, method))
-            # The new URL decides host and scheme; the client address, headers and
-            # META keys of the request carry over (cookies come from the jar).
-            environ = {**meta, "REMOTE_ADDR": previous["client"][0]}
-            for name, value in previous["headers"]:
-                if name not in _NOT_CARRIED_OVER:
-                    key = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
-                    environ[key] = value.decode("latin-1")
-            content_type = _header(previous, b"content-type") if data else None
-            if content_type:
-                environ["CONTENT_TYPE"] = content_type
-            scope, step_meta = self._prepare(method, url, data, None, None, False, None,
-                                             None, environ)
-            response = await self._request(scope, data, step_meta)
+            scope, step_meta = self._next_request(previous, meta, method, url, body)
+            response = await self._request(scope, body, step_meta)
         response.redirect_chain = chain
         return response
+
+
+    def _next_request(self, previous: dict[str, Any], meta: dict[str, Any], method: str,
+                      url: str, body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The scope of a request that follows `previous` to `url` (a redirect).
+
+        The new URL decides host and scheme; the client address, headers and META
+        keys of the previous request carry over (cookies come from the jar).
+        """
+        environ = {**meta, "REMOTE_ADDR": previous["client"][0]}
+        for name, value in previous["headers"]:
+            if name not in _NOT_CARRIED_OVER:
+                key = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
+                environ[key] = value.decode("latin-1")
+        content_type = _header(previous, b"content-type") if body else None
+        if content_type:
+            environ["CONTENT_TYPE"] = content_type
+        return self._prepare(method, url, body, None, None, False, None, None, environ)
 
 
 _NOT_CARRIED_OVER = frozenset({b"host", b"content-type", b"content-length", b"cookie"})
@@ -316,6 +346,7 @@ def _host_of(scope: dict[str, Any]) -> str:
 
 
 def _url_of(scope: dict[str, Any]) -> str:
-    query = scope["query_string"].decode()
-    return f"{scope['scheme']}://{_host_of(scope)}{scope['path']}" + (
-        f"?{query}" if query else "")
+    # The encoded path: a decoded `%3F` or `%23` would end the path early.
+    query = scope["query_string"].decode("latin-1")
+    path = scope["raw_path"].decode("latin-1")
+    return f"{scope['scheme']}://{_host_of(scope)}{path}" + (f"?{query}" if query else "")

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import SynchronousOnlyOperation
 from django.core.signals import request_started
 from django.db import connections, reset_queries
 
@@ -99,7 +100,15 @@ class CaptureOnCommit:
                  tb: TracebackType | None) -> None:
         for callback, robust in self._collect():
             if self.execute:
-                self._run(callback, robust)
+                try:
+                    self._run(callback, robust)
+                except SynchronousOnlyOperation:
+                    raise SynchronousOnlyOperation(
+                        f"The on_commit callback {_name(callback)} queries the database, "
+                        "which sync code cannot do inside an `async def` test: use `async "
+                        "with self.acaptureOnCommitCallbacks(execute=True):` (or `async "
+                        "with` the fixture), which runs callbacks through sync_to_async."
+                    ) from None
 
     async def __aenter__(self) -> list[Callable[[], Any]]:
         return self.__enter__()
@@ -131,5 +140,9 @@ class CaptureOnCommit:
         try:
             callback()
         except Exception as exc:
-            logger.error("Error calling %s in on_commit() (%s).",
-                         getattr(callback, "__qualname__", callback), exc, exc_info=True)
+            logger.error("Error calling %s in on_commit() (%s).", _name(callback), exc,
+                         exc_info=True)
+
+
+def _name(callback: Callable[[], Any]) -> str:
+    return str(getattr(callback, "__qualname__", callback))

@@ -15,6 +15,7 @@ from django.utils.functional import classproperty
 from .client import AsyncAPIClient
 from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
 from .pending import TestOwner, begin_test, end_test, forgotten_await_message
+from .redirects import RedirectAssertionsMixin
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -29,7 +30,7 @@ _ASYNC_TWIN = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown",
 _MUST_BE_SYNC = ("setUp", "tearDown", "setUpTestData", "setUpClass", "tearDownClass")
 
 
-class AsyncLifecycleMixin:
+class AsyncLifecycleMixin(RedirectAssertionsMixin):
     """`asyncSetUp`/`asyncTearDown` in the same event loop as the async test."""
 
     # Django's stubs type these as its own Client classes; ours is an async client.

@@ -5,6 +5,7 @@ import warnings
 
 import pytest
 from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
+from django.utils.translation import gettext_lazy
 
 from restflow_test import AsyncAPIClient, AsyncAPIRequestFactory
 from testproject.shop.models import Product
@@ -144,3 +145,47 @@ async def test_session_in_async_code_points_to_asession(client, alice):
         client.session  # noqa: B018
     session = await client.asession()
     assert await session.aget("_auth_user_id") == str(alice.pk)
+
+
+@pytest.mark.urls("tests.urls_probes")
+async def test_concurrent_requests_keep_their_own_templates(client):
+    a, b = await asyncio.gather(client.get("/t/a/"), client.get("/t/b/"))
+    assert [t.name for t in a.templates] == ["a"]
+    assert [t.name for t in b.templates] == ["b"]
+    assert a.context["name"] == "a" and b.context["name"] == "b"
+
+
+async def test_resolver_match_under_a_script_name(client):
+    response = await client.get("/api/echo/", SCRIPT_NAME="/app")
+    assert response.status_code == 200
+    assert response.resolver_match.url_name == "echo"
+
+
+async def test_wsgi_request_is_the_request_for_tests_written_for_sync_clients(client, alice):
+    client.force_authenticate(alice)
+    response = await client.get("/api/async/echo/")
+    assert response.wsgi_request is response.asgi_request
+    assert response.wsgi_request.user == alice
+
+
+async def test_request_fills_in_what_the_scope_leaves_out(client):
+    client.cookies["flavour"] = "oat"
+    response = await client.request(method="GET", path="/api/echo/")
+    assert response.status_code == 200
+    assert response.data["host"] == "testserver"
+    assert response.data["headers"]["HTTP_COOKIE"] == "flavour=oat"
+
+
+async def test_trace_takes_data_like_djangos(client):
+    response = await client.trace("/api/echo/", data="")
+    assert response.status_code == 405  # the view has no TRACE; the call itself works
+
+
+async def test_lazy_header_values_are_sent_as_text(client, echo_url):
+    response = await client.get(echo_url, headers={"Accept-Language": gettext_lazy("fr")})
+    assert response.data["headers"]["HTTP_ACCEPT_LANGUAGE"] == "fr"
+
+
+def test_a_verb_argument_given_where_it_does_not_belong_is_named(client):
+    with pytest.raises(ValueError, match=r"get\(\) takes no `content_type=` argument.*no body"):
+        client.get("/api/echo/", content_type="application/json")

@@ -5,8 +5,9 @@ import threading
 import unittest
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
-from django.db import connections
+from django.db import connections, transaction
 
 from restflow_test import (
     AsyncAPIClient,
@@ -324,3 +325,45 @@ def test_forgotten_await_in_sync_teardown_fails_the_test(unblocked):
     result = run_case(Case)
     assert len(result.failures) == 1
     assert "`client.get('/api/echo/?in=teardown')`" in result.failures[0][1]
+
+
+def test_assert_redirects_in_async_and_sync_tests(unblocked):
+    class Case(AsyncAPITestCase):
+        async def test_async_fetches_the_target(self):
+            response = await self.client.get("/redirect/302/?to=/api/echo/",
+                                              HTTP_X_TRACE="t1")
+            await self.aassertRedirects(response, "/api/echo/")
+
+        async def test_async_followed(self):
+            response = await self.client.get("/redirect/302/?to=/api/echo/", follow=True)
+            self.assertRedirects(response, "/api/echo/")
+
+        async def test_async_relative_without_fetch(self):
+            response = await self.client.get("/redirect/302/?to=../../api/echo/")
+            self.assertRedirects(response, "/api/echo/", fetch_redirect_response=False)
+
+        async def test_async_sync_form_that_must_fetch_says_await(self):
+            response = await self.client.get("/redirect/302/?to=/api/echo/")
+            with self.assertRaisesRegex(TypeError, r"await self.aassertRedirects"):
+                self.assertRedirects(response, "/api/echo/")
+
+        async def test_async_wrong_target_status_fails(self):
+            response = await self.client.get("/redirect/302/?to=/api/async/boom/")
+            self.client.raise_request_exception = False
+            await self.aassertRedirects(response, "/api/async/boom/")
+
+    result = run_case(Case)
+    assert len(result.failures) == 1, problems(result)
+    assert "test_async_wrong_target_status_fails" in str(result.failures[0][0])
+    assert "response code was 500 (expected 200)" in result.failures[0][1]
+    assert len(result.errors) == 0, problems(result)
+
+
+def test_sync_capture_in_an_async_test_points_to_async_with(unblocked):
+    class Case(AsyncAPITestCase):
+        async def test_it(self):
+            with self.captureOnCommitCallbacks(execute=True):
+                await sync_to_async(transaction.on_commit)(Product.objects.count)
+
+    result = run_case(Case)
+    assert "use `async with self.acaptureOnCommitCallbacks(execute=True):`" in problems(result)[0]
