@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .assertions import assert_status
 from .client import AsyncAPIClient
 from .contract import ContractError
 from .factory import AsyncAPIRequestFactory, force_authenticate
@@ -22,5 +23,6 @@ __all__ = [
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
     "ContractError",
+    "assert_status",
     "force_authenticate",
 ]

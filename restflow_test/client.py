@@ -23,6 +23,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .contract.client import ContractClientMixin
 from .contract.loading import SchemaSource
+from .exchanges import record_exchange
 from .factory import AsyncAPIRequestFactory, Headers
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, validate_environ_keys
@@ -267,6 +268,7 @@ class AsyncAPIClient(ContractClientMixin, PaginationMixin, AsyncAPIRequestFactor
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
+        record_exchange(response, body)  # shown in the report if the test fails
         self._check_contract(scope, body, response)
         return response
 

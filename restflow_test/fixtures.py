@@ -1,4 +1,4 @@
-"""The plugin's public fixtures (registered by :mod:`restflow_test.pytest_plugin`)."""
+"""The plugin's public fixtures (registered by `restflow_test.pytest_plugin`)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _require_pytest_django() -> None:
 
 @pytest.fixture
 def async_api_client() -> Generator[Any]:
-    """A fresh [AsyncAPIClient][restflow_test.AsyncAPIClient] for the test.
+    """A fresh `AsyncAPIClient` for the test.
 
     pytest-django's `async_client` stays Django's `AsyncClient`; define your own
     `async_client` fixture in `conftest.py` to use this one under that name.
@@ -39,7 +39,7 @@ def async_api_client() -> Generator[Any]:
 
 @pytest.fixture
 def async_api_rf() -> Any:
-    """An [AsyncAPIRequestFactory][restflow_test.AsyncAPIRequestFactory] for the test."""
+    """An `AsyncAPIRequestFactory` for the test."""
     _require_pytest_django()
     from restflow_test import AsyncAPIRequestFactory
 
@@ -48,7 +48,7 @@ def async_api_rf() -> Any:
 
 @pytest.fixture
 def admin_async_api_client(db: None, admin_user: Any) -> Any:
-    """An [AsyncAPIClient][restflow_test.AsyncAPIClient] forced to pytest-django's `admin_user`.
+    """An `AsyncAPIClient` forced to authenticate as pytest-django's `admin_user`.
 
     Uses the database (the `db` fixture) to create the superuser.
     """
@@ -59,12 +59,14 @@ def admin_async_api_client(db: None, admin_user: Any) -> Any:
     return client
 
 
-def _check_count(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
+def _check_count(expected: int | None, executed: int, queries: list[dict[str, Any]],
+                 where: str) -> None:
     if expected is not None and executed != expected:
         from .db import format_queries
 
         pytest.fail(
-            f"Expected to perform {expected} queries but {executed} were done\n"
+            f"Expected to perform {expected} queries but {executed} were done, in the "
+            f"block at {where}\n"
             f"Queries:\n{format_queries(queries)}",
             pytrace=False,
         )
@@ -92,7 +94,7 @@ def async_assert_num_queries(db: None) -> Callable[..., Any]:
 
 @pytest.fixture
 def async_capture_on_commit_callbacks(db: None) -> Callable[..., Any]:
-    """Capture on_commit callbacks: `async with ...(execute=True) as callbacks:`.
+    """Capture the on_commit callbacks a block registers; `execute=True` runs them.
 
     Returns a callable `capture(*, using="default", execute=False)`; its context
     manager collects the callbacks registered inside the block (by awaited ORM calls

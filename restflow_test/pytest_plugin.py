@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from .contract import pytest_hooks as contract_hooks
+from .exchanges import exchanges_option
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     _restflow_live_server,
     admin_async_api_client,
@@ -66,6 +67,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "in async tests (restflow-test's isolation fix). Default: true.",
         type="bool",
         default=True,
+    )
+    parser.addoption(
+        "--restflow-exchanges",
+        type=exchanges_option,
+        default=None,
+        metavar="N",
+        help="HTTP exchanges shown in a failing test's report (0: none). "
+        "Default: the RESTFLOW_EXCHANGES setting, else 10.",
     )
     contract_hooks.addoption(parser)
 
@@ -116,6 +125,30 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
             end_test(owner)
     _check_never_awaited(item)
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Generator[None, Any, Any]:
+    """Give the test (set-up, call, tear-down) its own HTTP exchange recorder."""
+    from .exchanges import kept_exchanges, recording
+
+    kept = item.config.getoption("restflow_exchanges")
+    with recording(kept_exchanges() if kept is None else kept):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, Any, Any]:
+    """Add the test's HTTP exchanges to the report of a failed phase."""
+    report = yield
+    if report.failed:
+        from .exchanges import current_recorder
+
+        recorder = current_recorder()
+        text = recorder.report() if recorder is not None else ""
+        if text:
+            report.sections.append(("HTTP exchanges (newest last)", text))
+    return report
 
 
 def _uses_database(request: pytest.FixtureRequest) -> bool:

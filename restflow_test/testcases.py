@@ -14,6 +14,7 @@ from django.utils.functional import classproperty
 
 from .client import AsyncAPIClient
 from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
+from .exchanges import reporting_failures_to
 from .pending import TestOwner, begin_test, end_test, forgotten_await_message
 from .redirects import RedirectAssertionsMixin
 
@@ -130,7 +131,8 @@ class AsyncLifecycleMixin(RedirectAssertionsMixin):
         self._owner: TestOwner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
-            return super().__call__(result)  # type: ignore[misc]
+            with reporting_failures_to(result):  # failures show the HTTP exchanges
+                return super().__call__(result)  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
             self._end_owner(result)
@@ -176,11 +178,14 @@ class AsyncDatabaseAssertionsMixin:
     def _connection(self, using: str) -> Any:
         return self._main_connections[using]
 
-    def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]]], None]:
-        def check(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
+    def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]], str],
+                                                    None]:
+        def check(expected: int | None, executed: int, queries: list[dict[str, Any]],
+                  where: str) -> None:
             self.assertEqual(  # type: ignore[attr-defined]
                 executed, expected,
-                f"{executed} queries executed on {using!r}, {expected} expected\n"
+                f"{executed} queries executed on {using!r}, {expected} expected, in the "
+                f"block at {where}\n"
                 f"Captured queries were:\n{format_queries(queries)}",
             )
         return check

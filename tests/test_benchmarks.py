@@ -5,7 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+
+# About 15 s on an idle machine, 40 s on a busy one: `make test` leaves it to `make test-slow`.
+pytestmark = pytest.mark.slow
 
 
 def test_quick_benchmarks_run_and_report_every_section(tmp_path):
