@@ -7,7 +7,7 @@ import contextvars
 import functools
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 from asgiref.sync import markcoroutinefunction, sync_to_async
@@ -21,6 +21,8 @@ from django.test.client import RedirectCycleError
 from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
+from .contract.client import ContractClientMixin
+from .contract.loading import SchemaSource
 from .exchanges import record_exchange
 from .factory import AsyncAPIRequestFactory, Headers
 from .handler import ForceAuthAsyncClientHandler
@@ -81,7 +83,8 @@ def _refuse_in_event_loop(used: str, instead: str) -> None:
 
 
 class AsyncAPIClient(  # type: ignore[misc]
-    WebSocketClientMixin, PaginationMixin, AsyncAPIRequestFactory, DjangoAsyncClient
+    ContractClientMixin, WebSocketClientMixin, PaginationMixin, AsyncAPIRequestFactory,
+    DjangoAsyncClient,
 ):
     """DRF's `APIClient` for async tests.
 
@@ -100,6 +103,10 @@ class AsyncAPIClient(  # type: ignore[misc]
         headers: Headers sent with every request, by HTTP name
             (`{"Accept-Language": "fr"}`).
         query_params: Query parameters added to every request.
+        schema: Validate every request and response against this OpenAPI schema
+            (a dict, a JSON or YAML file, or `"drf-spectacular"`) and raise
+            [ContractError][restflow_test.ContractError] at the first violation.
+            `None` uses the project-wide schema, if any; `False` validates nothing.
         **defaults: WSGI-style environ keys sent with every request
             (`HTTP_ACCEPT="application/json"`, `REMOTE_ADDR="10.0.0.1"`).
     """
@@ -114,6 +121,7 @@ class AsyncAPIClient(  # type: ignore[misc]
         json_encoder: type = DjangoJSONEncoder,
         headers: Headers | None = None,
         query_params: Mapping[str, Any] | None = None,
+        schema: SchemaSource | Literal[False] | None = None,
         **defaults: Any,
     ) -> None:
         super().__init__(enforce_csrf_checks, json_encoder=json_encoder, headers=headers,
@@ -124,6 +132,7 @@ class AsyncAPIClient(  # type: ignore[misc]
         self.raise_request_exception = raise_request_exception
         self.exc_info = None
         self._credentials: dict[str, Any] = {}
+        self.schema = schema
 
     # -- state that later requests carry ---------------------------------------------
     def credentials(self, **kwargs: Any) -> None:
@@ -265,6 +274,7 @@ class AsyncAPIClient(  # type: ignore[misc]
         response.aread = lambda: _aread(response)
         response.aiter_events = lambda **kwargs: aiter_events(response, **kwargs)
         record_exchange(response, body)  # shown in the report if the test fails
+        self._check_contract(scope, body, response)
         return response
 
     async def _follow_redirects(self, response: Any, body: bytes,

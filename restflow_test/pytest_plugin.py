@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from .contract import pytest_hooks as contract_hooks
 from .exchanges import exchanges_option
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     _restflow_isolate_realtime,
@@ -77,6 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="HTTP exchanges shown in a failing test's report (0: none). "
         "Default: the RESTFLOW_EXCHANGES setting, else 10.",
     )
+    contract_hooks.addoption(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -88,6 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
         if not hasattr(pytest_django.fixtures, DB_HELPER_FIXTURE):
             raise pytest.UsageError(UNSUPPORTED_PYTEST_DJANGO)
+    config.pluginmanager.register(contract_hooks.ContractPlugin(config), "restflow_contract")
 
 
 def _check_never_awaited(item: pytest.Item) -> None:

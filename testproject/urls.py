@@ -2,7 +2,14 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from testproject.shop import views_async, views_pages, views_recipes, views_redirect, views_sync
+from testproject.shop import (
+    views_async,
+    views_broken,
+    views_pages,
+    views_recipes,
+    views_redirect,
+    views_sync,
+)
 
 router = DefaultRouter()
 router.register("products", views_sync.ProductViewSet, basename="product")
@@ -41,4 +48,5 @@ urlpatterns = [
     # Recipes: an outgoing HTTP call, a session cart.
     path("api/async/products/<int:pk>/price/", views_recipes.AsyncConvertedPrice.as_view()),
     path("api/cart/", views_recipes.SessionCart.as_view()),
+    path("api/broken-product/", views_broken.BrokenProductView.as_view()),
 ]

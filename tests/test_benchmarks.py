@@ -31,6 +31,7 @@ def test_quick_benchmarks_run_and_report_every_section(tmp_path):
         "| Django WSGI LiveServerThread |",
         "## Targets", "| factory path / hand-built AsyncRequestFactory request |",
         "| pytest -n 2 speed-up over serial at 8 tests |",
+        "| list GET, 20 items |", "contract validation: with schema / without",
     ]:
         assert expected in out, f"{expected!r} missing from:\n{out}"
     assert chart.read_bytes().startswith(b"\x89PNG\r\n"), "the chart should be a PNG"

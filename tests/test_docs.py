@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import restflow_test
-from restflow_test import bakery, factories, fixtures, pagination, sse, websocket
+from restflow_test import bakery, contract, factories, fixtures, pagination, sse, websocket
+from restflow_test.contract import runner as contract_runner
 from restflow_test.live_server import start_live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +105,7 @@ def _public_objects():
                  "async_live_server", "channel_layer"):
         yield f"fixture {name}", getattr(fixtures, name)
     yield "start_live_server", start_live_server
-    for module in (factories, bakery, pagination, websocket, sse):  # the submodules with public names
+    for module in (factories, bakery, pagination, websocket, sse, contract, contract_runner):
         for name in module.__all__:
             obj = getattr(module, name)
             if not callable(obj):

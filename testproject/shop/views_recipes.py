@@ -5,6 +5,7 @@ from decimal import Decimal
 import httpx
 from adrf.views import APIView as AsyncAPIView
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +16,7 @@ from .models import Product
 RATES_URL = "https://rates.example.com/latest"
 
 
+@extend_schema(exclude=True)  # test support, not part of the API
 class AsyncConvertedPrice(AsyncAPIView):
     """A product's price in another currency, from an outgoing httpx call."""
 
@@ -32,6 +34,7 @@ class AsyncConvertedPrice(AsyncAPIView):
         return Response({"currency": currency, "price": str(product.price * rate)})
 
 
+@extend_schema(exclude=True)  # test support, not part of the API
 class SessionCart(APIView):
     """A cart kept in the session: GET it, POST `{"product": id}` to add one."""
 

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,9 +17,17 @@ from rest_framework.views import APIView
 from .echo import describe
 from .models import Product
 from .permissions import IsOwnerOrReadOnly
-from .serializers import ProductSerializer, UploadSerializer
+from .serializers import ERRORS, ProductSerializer, UploadedSerializer, UploadSerializer
 
 
+@extend_schema_view(
+    create=extend_schema(responses={201: ProductSerializer, **ERRORS(400, 401, 403)}),
+    retrieve=extend_schema(responses={200: ProductSerializer, **ERRORS(404)}),
+    update=extend_schema(responses={200: ProductSerializer, **ERRORS(400, 401, 403, 404)}),
+    partial_update=extend_schema(
+        responses={200: ProductSerializer, **ERRORS(400, 401, 403, 404)}),
+    destroy=extend_schema(responses={204: None, **ERRORS(401, 403, 404)}),
+)
 class ProductViewSet(viewsets.ModelViewSet):
     queryset = Product.objects.select_related("owner")
     serializer_class = ProductSerializer
@@ -26,6 +36,7 @@ class ProductViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: ProductSerializer) -> None:
         serializer.save(owner=self.request.user)
 
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
     @action(detail=False, url_path="export", url_name="export")
     def export(self, request):
         """CSV export streamed from a sync generator that queries the database."""
@@ -57,6 +68,7 @@ def product_count_events(request):
     return StreamingHttpResponse(events(), content_type="text/event-stream")
 
 
+@extend_schema(exclude=True)  # a debugging aid, not part of the API
 class EchoView(APIView):
     """Reports what arrived: headers, host, body, user. Any method."""
 
@@ -72,6 +84,8 @@ class UploadView(APIView):
     parser_classes = [parsers.MultiPartParser]
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(request=UploadSerializer,
+                   responses={201: UploadedSerializer, **ERRORS(400, 401, 403)})
     def post(self, request):
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -86,6 +100,7 @@ class UploadView(APIView):
         )
 
 
+@extend_schema(exclude=True)
 class BoomView(APIView):
     permission_classes = [permissions.AllowAny]
 
@@ -93,6 +108,7 @@ class BoomView(APIView):
         raise RuntimeError("boom from a sync view")
 
 
+@extend_schema(exclude=True)  # test support, not part of the API
 class SlowWriteView(APIView):
     """Writes a product after a delay, inside its own atomic block.
 
