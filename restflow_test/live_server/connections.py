@@ -90,8 +90,8 @@ class PinnedApplication:
     """Wrap an ASGI application so its thread-sensitive work runs on one thread.
 
     That thread uses `shared` (the test's connection objects) for their aliases. The
-    test may query while the server serves: both then use one SQLite connection, as
-    with Django's `LiveServerTestCase`.
+    test may query while the server serves: both then use one SQLite connection, with
+    the precautions in the module docstring.
     """
 
     def __init__(self, application: Any, shared: dict[str, Any]) -> None:
