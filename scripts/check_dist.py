@@ -2,8 +2,9 @@
 
 1. The wheel holds the `restflow_test` package and its metadata, nothing else, and the
    metadata ships the LICENSE.
-2. In a fresh virtualenv outside the repository, the wheel (with its `pytest` extra, plus
-   adrf for the test project's async views) passes the Getting started page as written:
+2. In a fresh virtualenv outside the repository, the wheel (with the extras the test
+   project uses: `pytest`, `channels` for its WebSocket routing, `openapi` for its
+   schema; plus adrf and httpx for its views) passes the Getting started page as written:
    its pytest configuration and its two first test files, run against a copy of the test
    project standing in for the user's own.
 
@@ -62,8 +63,9 @@ def main() -> None:
         project.mkdir()
         venv.create(env_dir, with_pip=True)
         python = str(env_dir / "bin" / "python")
-        subprocess.run([python, "-m", "pip", "install", "--quiet", f"{wheel.resolve()}[pytest]",
-                        "adrf"], check=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet",
+                        f"{wheel.resolve()}[pytest,channels,openapi]", "adrf", "httpx"],
+                       check=True)
         getting_started_project(project)
         clean_env = {"PATH": "/usr/bin:/bin", "HOME": tmp}
         where = subprocess.run(
