@@ -85,6 +85,10 @@ else:
 if os.environ.get("RESTFLOW_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["RESTFLOW_TEST_DB_NAME"]}
 
+# restflow-test's coalesced request path (on by default); CI runs the suite once
+# with RESTFLOW_COALESCE=0 to check everything also passes on Django's exact path.
+RESTFLOW_COALESCE_HOPS = os.environ.get("RESTFLOW_COALESCE", "1") != "0"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast in tests

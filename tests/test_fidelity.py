@@ -167,8 +167,22 @@ async def test_request_finished_sync_receivers_run_on_the_sync_thread_when_coale
 
 
 async def test_stock_middleware_really_run_coalesced_in_the_harness():
-    client = AsyncAPIClient()
+    client = AsyncAPIClient(coalesce=True)
     await _compare(STACKS["stock-and-every-kind"], ["/sync/"], ours=client)
+    assert isinstance(client.handler._middleware_chain, Stage)
+
+
+@override_settings(RESTFLOW_COALESCE_HOPS=False)
+async def test_setting_off_sends_requests_through_djangos_chain():
+    client = AsyncAPIClient()
+    assert (await client.get("/api/echo/")).status_code == 200
+    assert not isinstance(client.handler._middleware_chain, Stage)
+
+
+@override_settings(RESTFLOW_COALESCE_HOPS=False)
+async def test_client_argument_wins_over_the_setting():
+    client = AsyncAPIClient(coalesce=True)
+    assert (await client.get("/api/echo/")).status_code == 200
     assert isinstance(client.handler._middleware_chain, Stage)
 
 
