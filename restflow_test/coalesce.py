@@ -200,7 +200,8 @@ class ViewStage(Stage):
                 response = yield from _call(hook, request, response)
                 handler.check_response(
                     response, hook,
-                    name=f"{hook.__self__.__class__.__name__}.process_template_response")
+                    name=f"{type(getattr(hook, '__self__', hook)).__name__}"
+                         ".process_template_response")
             try:
                 response = yield from _call(response.render)
             except Exception as exc:
@@ -230,7 +231,7 @@ def _awaited(function: Callable[..., Awaitable[Any]],
     return call
 
 
-def load_coalesced_middleware(handler: BaseHandler) -> Callable[[Any], Awaitable[Any]]:
+def load_coalesced_middleware(handler: Any) -> Callable[[Any], Awaitable[Any]]:
     """Build `settings.MIDDLEWARE` as `handler.load_middleware(is_async=True)` does.
 
     Each middleware gets the mode Django would give it, in the same order, with the
@@ -241,7 +242,8 @@ def load_coalesced_middleware(handler: BaseHandler) -> Callable[[Any], Awaitable
     view_stage = ViewStage(handler)
     handler._view_middleware = []
     handler._template_response_middleware = []
-    handler._exception_middleware = exception_hooks = []
+    exception_hooks: list[Any] = []
+    handler._exception_middleware = exception_hooks
     current: Any = view_stage
     current_is_async = True
     for path in reversed(settings.MIDDLEWARE):
@@ -271,10 +273,12 @@ def load_coalesced_middleware(handler: BaseHandler) -> Callable[[Any], Awaitable
         else:
             current = convert_exception_to_response(instance)
         current_is_async = is_async
-    return handler.adapt_method_mode(True, current, current_is_async)  # type: ignore[no-any-return]
+    chain: Callable[[Any], Awaitable[Any]] = handler.adapt_method_mode(True, current,
+                                                                      current_is_async)
+    return chain
 
 
-def _register_hooks(handler: BaseHandler, view_stage: ViewStage, instance: Any,
+def _register_hooks(handler: Any, view_stage: ViewStage, instance: Any,
                     exception_hooks: list[Any]) -> None:
     """Django's hook lists (async-adapted), plus the plain methods for the view stage.
 
@@ -285,11 +289,11 @@ def _register_hooks(handler: BaseHandler, view_stage: ViewStage, instance: Any,
     """
     if hasattr(instance, "process_view"):
         view_stage.view_hooks.insert(0, instance.process_view)
-        handler._view_middleware.insert(  # type: ignore[union-attr]
+        handler._view_middleware.insert(
             0, handler.adapt_method_mode(True, instance.process_view))
     if hasattr(instance, "process_template_response"):
         view_stage.template_hooks.append(instance.process_template_response)
-        handler._template_response_middleware.append(  # type: ignore[union-attr]
+        handler._template_response_middleware.append(
             handler.adapt_method_mode(True, instance.process_template_response))
     if hasattr(instance, "process_exception"):
         exception_hooks.append(handler.adapt_method_mode(False, instance.process_exception))

@@ -72,6 +72,8 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
     the view hooks and a sync view share one thread hop.
     """
 
+    _middleware_chain: Any  # Django's chain, or ours with stages (`Stage`)
+
     def __init__(self, *args: Any, coalesce: bool | None = None, **kwargs: Any) -> None:
         self.force_user: Any = None
         self.force_token: Any = None
@@ -86,8 +88,9 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
                 self._middleware_chain = load_coalesced_middleware(self)
             else:
                 self.load_middleware(is_async=True)
-        if isinstance(self._middleware_chain, Stage):
-            return await drive(self._coalesced(scope, body, meta or {}))  # type: ignore[no-any-return]
+        chain: Any = self._middleware_chain
+        if isinstance(chain, Stage):
+            return await drive(self._coalesced(chain, scope, body, meta or {}))  # type: ignore[no-any-return]
         with _start_open:
             await request_started.asend(sender=self.__class__, scope=scope)
         request = self._make_request(scope, body, meta or {})
@@ -98,9 +101,9 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
                 await sync_to_async(response.close, thread_sensitive=False)()
         return response  # type: ignore[no-any-return]
 
-    def _coalesced(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any]) -> Steps:
+    def _coalesced(self, chain: Stage, scope: dict[str, Any], body: bytes,
+                   meta: dict[str, Any]) -> Steps:
         """`__call__` and `get_response_async` as one stage: the signals join the hop."""
-        chain: Any = self._middleware_chain
         with _start_open:
             request_started.send(sender=self.__class__, scope=scope)
         request = self._make_request(scope, body, meta)
