@@ -305,8 +305,8 @@ def report(result: dict) -> str:
         "",
         f"Where the time goes: one `sync_to_async` round trip (event loop thread to the "
         f"test's sync thread and back) costs {cost:.0f} µs here. Hops per request, counted "
-        f"by wrapping asgiref's `SyncToAsync` (the async view and DB list make some of "
-        f"their own: adrf and the ORM's `a*` methods):",
+        f"by wrapping asgiref's `SyncToAsync`; hops per request (the async view and DB "
+        f"list make some of their own: adrf and the ORM's `a*` methods):",
         "",
         "| view | " + " | ".join(CLIENTS[who] for who in HOPS_OF) + " | hops x hop cost, "
         "coalesced / exact, µs |",
