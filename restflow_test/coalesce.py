@@ -142,17 +142,17 @@ class MixinStage(Stage):
         super().__init__()
         self.middleware = middleware
         self.inner = inner
-        self.process_request = getattr(middleware, "process_request", None)
-        self.process_response = getattr(middleware, "process_response", None)
 
     def steps(self, request: Any) -> Steps:
+        # Hooks are looked up per request, as `__acall__` does (a patched hook counts).
+        middleware = self.middleware
         try:
             response = None
-            if self.process_request is not None:
-                response = self.process_request(request)
+            if hasattr(middleware, "process_request"):
+                response = middleware.process_request(request)
             response = response or (yield from self.inner.steps(request))
-            if self.process_response is not None:
-                response = self.process_response(request, response)
+            if hasattr(middleware, "process_response"):
+                response = middleware.process_response(request, response)
         except Exception as exc:
             response = _convert(request, exc)
         return response

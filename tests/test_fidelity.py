@@ -34,12 +34,14 @@ STACKS = {
     "async-only-between-mixins": [M + "OuterMixin", M + "async_only", M + "InnerMixin"],
     "sync-only-between-mixins": [M + "OuterMixin", M + "sync_only", M + "InnerMixin"],
     "sync-only-innermost": [M + "OuterMixin", M + "InnerMixin", M + "sync_only"],
+    "async-hooks-between-mixins": [M + "OuterMixin", M + "AsyncHooks", M + "InnerMixin"],
     "stock-and-every-kind": [*settings.MIDDLEWARE, M + "OuterMixin", M + "OwnAsyncPath",
-                             M + "async_only", M + "InnerMixin"],
+                             M + "async_only", M + "AsyncHooks", M + "InnerMixin"],
 }
 VIEWS = ["/sync/", "/async/", "/drf-sync/", "/adrf/", "/template/"]
 STREAMS = ["/sync-stream/", "/async-stream/"]
 QUERIES = ["", "?fail=handled", "?fail=unhandled", "?short=outer", "?short=inner",
+           "?short=async_hooks",
            "?boom=outer.process_request", "?boom=inner.process_response",
            "?boom=inner.process_request", "?boom=async_only"]
 
@@ -195,3 +197,15 @@ async def test_harness_fails_when_coalescing_is_forced_onto_an_own_async_path():
     with pytest.raises(AssertionError, match="trace differs"):
         _assert_same(seen)
     assert ("own.process_request (sync path)", "sync", False) in seen["ours, coalesced"][0][2]
+
+
+async def test_a_hook_patched_after_the_first_request_is_used_like_django_does():
+    def patched(self: Any, request: Any) -> None:
+        trace.record("inner.process_request (patched)")
+
+    clients = _clients()
+    await _compare(STACKS["mixins"], ["/sync/"], **clients)  # chains are built now
+    with mock.patch("testproject.fidelity.middleware.InnerMixin.process_request", patched):
+        seen = await _compare(STACKS["mixins"], ["/sync/"], **clients)
+    assert ("inner.process_request (patched)", "sync", False) in seen["django"][0][2]
+    _assert_same(seen)

@@ -107,3 +107,24 @@ def sync_only(get_response: Any) -> Any:
         return response
 
     return middleware
+
+
+class AsyncHooks(MiddlewareMixin):
+    """Stock `__acall__`, but `async def` view and template hooks: Django awaits those."""
+
+    def process_request(self, request: Any) -> None:
+        record("async_hooks.process_request")
+
+    async def process_view(self, request: Any, view: Any, args: Any, kwargs: Any) -> Any:
+        record("async_hooks.process_view")
+        if request.GET.get("short") == "async_hooks":
+            return HttpResponse("short-circuited in process_view", status=203)
+        return None
+
+    async def process_template_response(self, request: Any, response: Any) -> Any:
+        record("async_hooks.process_template_response")
+        return response
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        record("async_hooks.process_response")
+        return response
