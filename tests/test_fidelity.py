@@ -34,11 +34,12 @@ STACKS = {
     "async-only-between-mixins": [M + "OuterMixin", M + "async_only", M + "InnerMixin"],
     "sync-only-between-mixins": [M + "OuterMixin", M + "sync_only", M + "InnerMixin"],
     "sync-only-innermost": [M + "OuterMixin", M + "InnerMixin", M + "sync_only"],
+    "sync-only-outermost": [M + "sync_only", M + "OuterMixin", M + "InnerMixin"],
     "async-hooks-between-mixins": [M + "OuterMixin", M + "AsyncHooks", M + "InnerMixin"],
     "stock-and-every-kind": [*settings.MIDDLEWARE, M + "OuterMixin", M + "OwnAsyncPath",
-                             M + "async_only", M + "AsyncHooks", M + "InnerMixin"],
+                             M + "async_only", M + "AsyncHooks", M + "NotUsed", M + "InnerMixin"],
 }
-VIEWS = ["/sync/", "/async/", "/drf-sync/", "/adrf/", "/template/"]
+VIEWS = ["/sync/", "/async/", "/drf-sync/", "/adrf/", "/template/", "/missing/"]
 STREAMS = ["/sync-stream/", "/async-stream/"]
 QUERIES = ["", "?fail=handled", "?fail=unhandled", "?short=outer", "?short=inner",
            "?short=async_hooks",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpResponse
 from django.utils.decorators import async_only_middleware, sync_only_middleware
 from django.utils.deprecation import MiddlewareMixin
@@ -128,3 +129,11 @@ class AsyncHooks(MiddlewareMixin):
     def process_response(self, request: Any, response: Any) -> Any:
         record("async_hooks.process_response")
         return response
+
+
+class NotUsed(MiddlewareMixin):
+    """Takes itself out of the chain when the chain is built, as Django allows."""
+
+    def __init__(self, get_response: Any) -> None:
+        record("not_used.__init__")
+        raise MiddlewareNotUsed("not needed in this harness")
