@@ -20,9 +20,11 @@ from django.test import AsyncClient as DjangoAsyncClient
 from django.test import override_settings
 from django.utils.deprecation import MiddlewareMixin
 
-from restflow_test import AsyncAPIClient
+from restflow_test import AsyncAPIClient, AsyncAPITestCase
 from restflow_test.coalesce import Stage
 from testproject.fidelity import trace
+
+from .helpers import problems, run_case
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +212,16 @@ async def test_a_hook_patched_after_the_first_request_is_used_like_django_does()
         seen = await _compare(STACKS["mixins"], ["/sync/"], **clients)
     assert ("inner.process_request (patched)", "sync", False) in seen["django"][0][2]
     _assert_same(seen)
+
+
+def test_traces_match_in_a_test_case_base_too():
+    class OnTheMainThread(AsyncAPITestCase):
+        """The harness inside a test-case base: the sync thread is the main thread."""
+
+        async def test_harness(self) -> None:
+            urls = ["/sync/", "/adrf/?fail=handled", "/async/?fail=unhandled",
+                    "/template/?boom=inner.process_response"]
+            _assert_same(await _compare(STACKS["stock-and-every-kind"], urls))
+
+    result = run_case(OnTheMainThread)
+    assert result.testsRun == 1 and not problems(result)
