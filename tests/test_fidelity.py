@@ -14,6 +14,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.test import AsyncClient as DjangoAsyncClient
@@ -127,6 +128,8 @@ def receivers():
 
     async def on_async(signal: Any, **kwargs: Any) -> None:
         trace.record(f"{names[signal]} (async receiver)")
+        # Thread-sensitive work from an async receiver: no deadlock, same thread.
+        await sync_to_async(trace.record)(f"{names[signal]} (async receiver, sync part)")
 
     names = {request_started: "request_started", request_finished: "request_finished",
              got_request_exception: "got_request_exception"}
@@ -165,10 +168,12 @@ async def test_request_finished_sync_receivers_run_on_the_sync_thread_when_coale
                 for name, outcomes in seen.items()}
     assert finished["django"] == finished["ours, Django's path"] == [
         ("request_finished (sync receiver)", "worker", False),
-        ("request_finished (async receiver)", "loop", True)]
+        ("request_finished (async receiver)", "loop", True),
+        ("request_finished (async receiver, sync part)", "worker", False)]
     assert finished["ours, coalesced"] == [
         ("request_finished (sync receiver)", "sync", False),
-        ("request_finished (async receiver)", "loop", True)]
+        ("request_finished (async receiver)", "loop", True),
+        ("request_finished (async receiver, sync part)", "sync", False)]
 
 
 async def test_stock_middleware_really_run_coalesced_in_the_harness():
