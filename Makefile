@@ -1,54 +1,80 @@
 # Two commands set everything up on a machine with only Python 3:
-#   make demo   - create .venv, install, run the demo suite on SQLite
-#   make test   - the same, then the full test suite
+#   make demo   - create .venv, install what the demo needs, run the demo suite on SQLite
+#   make test   - add the test tools, run the whole suite once (in parallel)
+# The slow checks `make test` leaves out run with `make test-slow` and in CI (.ci/run).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
+JOBS   ?= 2
+# Tests marked slow/browser/postgres (pyproject.toml); conftest.py names what was left out.
+SLOW   := slow or browser or postgres
 space  := $(subst ,, )
 
-.PHONY: demo test test-postgres tox lint typing bench docs clean
+.PHONY: demo test test-slow test-postgres tox lint typing bench docs dist clean
 
-$(STAMP): pyproject.toml
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# pip is upgraded only when too old for editable installs of a pyproject (PEP 660, pip 21.3).
+$(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	$(BIN)/python -c "import pip, sys; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (21, 3))" \
+		|| $(BIN)/python -m pip install --quiet --upgrade pip
+	touch $@
 
-demo: $(STAMP)
+# One stamp per extra: `make demo` installs the `demo` extra only, `make test` adds `test`.
+# --no-compile: Python compiles what the tests import on first use, not all of Django.
+$(VENV)/.installed-%: pyproject.toml | $(VENV)/.created
+	$(BIN)/python -m pip install --quiet --no-compile -e ".[$*]"
+	touch $@
+
+demo: $(VENV)/.installed-demo
 	$(PYTEST) testproject/tests -q
 
-test: demo
-	$(PYTEST) tests examples -q
-	$(PYTEST) tests testproject/tests examples -q -n 2
+test: $(VENV)/.installed-demo $(VENV)/.installed-test
+	$(PYTEST) tests examples testproject/tests -q -n $(JOBS) -m "not ($(SLOW))"
+
+# The benchmark smoke test and the browser test (PostgreSQL-only tests skip without
+# DATABASE_URL). The browser test needs Chromium and chromedriver.
+test-slow: $(VENV)/.installed-dev
+	$(PYTEST) tests -q -rs -m "$(SLOW)"
 
 # PostgreSQL: needs DATABASE_URL, or run scripts/postgres-up.sh first (it prints one).
-test-postgres: $(STAMP)
+# The benchmark smoke test always runs on SQLite, so it is left to `make test-slow`.
+test-postgres: $(VENV)/.installed-dev
 	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL=postgres://... (scripts/postgres-up.sh starts a local server)"; exit 2; }
-	$(PYTEST) tests testproject/tests examples -q
+	$(PYTEST) tests testproject/tests examples -q -rs -m "not slow"
 
 # The py x Django x DRF matrix. Interpreters come from PATH, or from pyenv if present.
 PYENV_BINS := $(wildcard $(HOME)/.pyenv/versions/3.1[0-3].*/bin)
-tox: $(STAMP)
+tox: $(VENV)/.created
 	$(BIN)/python -m pip install --quiet "tox>=4"
 	PATH="$(subst $(space),:,$(PYENV_BINS)):$$PATH" $(BIN)/tox run-parallel -p 2 --parallel-no-spinner $(if $(TOXENV),-e $(TOXENV))
 
-lint: $(STAMP)
+lint: $(VENV)/.created
 	$(BIN)/python -m pip install --quiet ruff
-	$(BIN)/ruff check restflow_test tests testproject benchmarks examples
+	$(BIN)/ruff check .
 
-typing: $(STAMP)
+typing: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet mypy django-stubs djangorestframework-stubs
 	$(BIN)/mypy
 
 # The documentation site, built into site/; any warning fails the build.
-docs: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[docs]"
+docs: $(VENV)/.installed-demo $(VENV)/.installed-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
-clean:
-	rm -rf $(VENV) .tox site
+# Wheel and sdist into dist/, checked: metadata renders (twine check), the wheel holds
+# restflow_test and LICENSE only, and a fresh virtualenv outside the repository passes
+# the Getting started page with it (scripts/check_dist.py).
+dist: $(VENV)/.created
+	$(BIN)/python -m pip install --quiet build twine
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python scripts/check_dist.py dist
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .tox site dist

@@ -23,6 +23,7 @@ BENCHES = {
     "pytest": ("Per test: pytest", "benchmarks.pytest_bench"),
     "scale": ("Scale: suite size, serial and -n 2", "benchmarks.scale_bench"),
     "live": ("Live server", "benchmarks.live_server_bench"),
+    "contract": ("Contract validation", "benchmarks.contract_bench"),
 }
 
 

@@ -120,3 +120,19 @@ async def test_concurrent_requests(async_api_client):
     assert first.data["headers"]["HTTP_X_N"] == "1"
     assert second.data["headers"]["HTTP_X_N"] == "2"
     # --8<-- [end:concurrency]
+
+
+async def test_absolute_urls_and_uploads(async_api_client, user):
+    # --8<-- [start:absolute_url]
+    response = await async_api_client.get("https://api.example.com/api/async/echo/")
+    assert response.data["host"] == "api.example.com"
+    assert response.data["scheme"] == "https"
+    # --8<-- [end:absolute_url]
+    # --8<-- [start:uploads]
+    async_api_client.force_authenticate(user)
+    upload = SimpleUploadedFile("prices.csv", b"lamp,12.50\n")
+    # No format=: a body with a file goes as multipart, as with DRF's APIClient.
+    response = await async_api_client.post("/api/uploads/", {"file": upload})
+    assert response.status_code == 201
+    assert response.data["name"] == "prices.csv"
+    # --8<-- [end:uploads]

@@ -40,3 +40,15 @@ class EchoTests(AsyncAPISimpleTestCase):
         response = await self.client.get("/api/async/echo/", HTTP_X_REQUEST_ID="42")
         self.assertEqual(response.data["headers"]["HTTP_X_REQUEST_ID"], "42")
 # --8<-- [end:simple]
+
+
+# --8<-- [start:redirects]
+class OldURLTests(AsyncAPITestCase):
+    async def test_old_list_url_redirects(self):
+        response = await self.client.get("/api/old-products/")
+        await self.aassertRedirects(response, "/api/products/")  # fetches the target
+
+    async def test_followed(self):
+        response = await self.client.get("/api/old-products/", follow=True)
+        self.assertRedirects(response, "/api/products/")  # nothing left to fetch
+# --8<-- [end:redirects]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .assertions import assert_status
 from .client import AsyncAPIClient
+from .contract import ContractError
 from .factory import AsyncAPIRequestFactory, force_authenticate
 from .testcases import (
     AsyncAPILiveServerTestCase,
@@ -20,5 +22,7 @@ __all__ = [
     "AsyncAPISimpleTestCase",
     "AsyncAPITestCase",
     "AsyncAPITransactionTestCase",
+    "ContractError",
+    "assert_status",
     "force_authenticate",
 ]

@@ -3,31 +3,55 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import sys
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 from asgiref.sync import markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import got_request_exception
+from django.test import client as django_test_client
 from django.test import signals
 from django.test.client import AsyncClient as DjangoAsyncClient
-from django.test.client import RedirectCycleError, store_rendered_templates
+from django.test.client import RedirectCycleError
 from django.urls import resolve
 from django.utils.functional import SimpleLazyObject
 
+from .contract.client import ContractClientMixin
+from .contract.loading import SchemaSource
+from .exchanges import record_exchange
 from .factory import AsyncAPIRequestFactory, Headers
 from .handler import ForceAuthAsyncClientHandler
 from .headers import build_scope, validate_environ_keys
+from .pagination import PaginationMixin
 from .pending import PendingRequest
+from .sse import aiter_events
+from .websocket import WebSocketClientMixin
 
 __all__ = ["AsyncAPIClient"]
 
 REDIRECT_STATUS_CODES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 20
+
+# Templates rendered for the request in flight in this context. Each request (and so
+# each task of an `asyncio.gather`) has its own store; sync views see it through
+# `sync_to_async`, which carries the context into its thread.
+_rendered: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "restflow_rendered_templates", default=None)
+
+
+def _store_template(sender: Any, template: Any, context: Any, **kwargs: Any) -> None:
+    store = _rendered.get()
+    if store is not None:
+        django_test_client.store_rendered_templates(  # type: ignore[attr-defined]
+            store, None, sender, template, context)
+
+
+signals.template_rendered.connect(_store_template, dispatch_uid="restflow-templates")
 
 async def _in_thread(iterator: Iterator[bytes]) -> AsyncIterator[bytes]:
     """Iterate a sync streaming body from async code, one chunk per thread hop."""
@@ -58,7 +82,10 @@ def _refuse_in_event_loop(used: str, instead: str) -> None:
     )
 
 
-class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
+class AsyncAPIClient(  # type: ignore[misc]
+    ContractClientMixin, WebSocketClientMixin, PaginationMixin, AsyncAPIRequestFactory,
+    DjangoAsyncClient,
+):
     """DRF's `APIClient` for async tests.
 
     Every verb is awaited and runs the request through Django's async handler (the
@@ -80,6 +107,10 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
             thread hop (see the client guide); `None` follows
             `settings.RESTFLOW_COALESCE_HOPS` (default on), `False` sends every
             request through Django's async handler path exactly.
+        schema: Validate every request and response against this OpenAPI schema
+            (a dict, a JSON or YAML file, or `"drf-spectacular"`) and raise
+            [ContractError][restflow_test.ContractError] at the first violation.
+            `None` uses the project-wide schema, if any; `False` validates nothing.
         **defaults: WSGI-style environ keys sent with every request
             (`HTTP_ACCEPT="application/json"`, `REMOTE_ADDR="10.0.0.1"`).
     """
@@ -95,6 +126,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         headers: Headers | None = None,
         query_params: Mapping[str, Any] | None = None,
         coalesce: bool | None = None,
+        schema: SchemaSource | Literal[False] | None = None,
         **defaults: Any,
     ) -> None:
         super().__init__(enforce_csrf_checks, json_encoder=json_encoder, headers=headers,
@@ -105,6 +137,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         self.raise_request_exception = raise_request_exception
         self.exc_info = None
         self._credentials: dict[str, Any] = {}
+        self.schema = schema
 
     # -- state that later requests carry ---------------------------------------------
     def credentials(self, **kwargs: Any) -> None:
@@ -184,7 +217,7 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         query = scope["query_string"].decode("latin-1")
         path = scope["path"] + (f"?{query}" if query else "")
         call = f"client.{scope['method'].lower()}({path!r})"
-        return PendingRequest(self._respond(scope, body, meta, follow), call)
+        return PendingRequest(functools.partial(self._respond, scope, body, meta, follow), call)
 
     async def _respond(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any],
                        follow: bool) -> Any:
@@ -193,9 +226,14 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
             response = await self._follow_redirects(response, body, meta)
         return response
 
-    async def request(self, **scope: Any) -> Any:  # type: ignore[override]
-        """Send one complete ASGI scope (no body) and return the response."""
-        return await self._request(scope, b"", {})
+    async def request(self, **request: Any) -> Any:  # type: ignore[override]
+        """Send one ASGI scope (no body) and return the response.
+
+        Keys you leave out come from the client, as with Django's `AsyncClient`:
+        host, server, client address, the cookie jar and the constructor defaults.
+        """
+        scope, meta = self._full_scope(**request)
+        return await self._request(scope, b"", meta)
 
     async def _request(self, scope: dict[str, Any], body: bytes,
                        meta: dict[str, Any]) -> Any:
@@ -212,14 +250,12 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         rendered: dict[str, Any] = {}
         uid = f"restflow-request-{id(scope)}"
         got_request_exception.connect(on_exception, weak=False, dispatch_uid=uid)
-        signals.template_rendered.connect(
-            functools.partial(store_rendered_templates, rendered), weak=False,
-            dispatch_uid=uid)
+        token = _rendered.set(rendered)
         try:
             response: Any = await self.handler(scope, body, meta)
         finally:
             got_request_exception.disconnect(dispatch_uid=uid)
-            signals.template_rendered.disconnect(dispatch_uid=uid)
+            _rendered.reset(token)
         response.exc_info = self.exc_info = raised[0] if raised else None
         if raised and self.raise_request_exception:
             self.exc_info = None
@@ -229,15 +265,21 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
         response.templates = rendered.get("templates", [])
         context = rendered.get("context")
         response.context = context[0] if context and len(context) == 1 else context
-        response.json = functools.partial(self._parse_json, response)
+        response.json = functools.partial(self._parse_json, response)  # type: ignore[attr-defined]
+        # DRF's and Django's sync clients call it `wsgi_request`; tests written for
+        # them read `response.wsgi_request.user`.
+        response.wsgi_request = response.asgi_request
         urlconf = getattr(response.asgi_request, "urlconf", None)
-        response.resolver_match = SimpleLazyObject(
-            lambda: resolve(scope["path"], urlconf=urlconf))
+        path_info = response.asgi_request.path_info
+        response.resolver_match = SimpleLazyObject(lambda: resolve(path_info, urlconf=urlconf))
         if response.cookies:
             self.cookies.update(response.cookies)
         if response.streaming and not response.is_async:
             response.streaming_content = _in_thread(iter(response.streaming_content))
         response.aread = lambda: _aread(response)
+        response.aiter_events = lambda **kwargs: aiter_events(response, **kwargs)
+        record_exchange(response, body)  # shown in the report if the test fails
+        self._check_contract(scope, body, response)
         return response
 
     async def _follow_redirects(self, response: Any, body: bytes,
@@ -249,30 +291,37 @@ class AsyncAPIClient(AsyncAPIRequestFactory, DjangoAsyncClient):
             location = response["Location"]
             chain.append((location, response.status_code))
             url = urljoin(_url_of(previous), location)
-            method, data = previous["method"], body
+            method = previous["method"]
             if response.status_code in (301, 302, 303) and method != "HEAD":
-                method, data = "GET", b""
+                method, body = "GET", b""  # and so for every later hop
             if (url, method) in seen or len(chain) > MAX_REDIRECTS:
                 response.redirect_chain = chain
                 reason = "Redirect loop detected." if len(chain) <= MAX_REDIRECTS else (
                     "Too many redirects.")
                 raise RedirectCycleError(f"{reason} Chain: {chain}", last_response=response)
             seen.add((url, method))
-            # The new URL decides host and scheme; the client address, headers and
-            # META keys of the request carry over (cookies come from the jar).
-            environ = {**meta, "REMOTE_ADDR": previous["client"][0]}
-            for name, value in previous["headers"]:
-                if name not in _NOT_CARRIED_OVER:
-                    key = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
-                    environ[key] = value.decode("latin-1")
-            content_type = _header(previous, b"content-type") if data else None
-            if content_type:
-                environ["CONTENT_TYPE"] = content_type
-            scope, step_meta = self._prepare(method, url, data, None, None, False, None,
-                                             None, environ)
-            response = await self._request(scope, data, step_meta)
+            scope, step_meta = self._next_request(previous, meta, method, url, body)
+            response = await self._request(scope, body, step_meta)
         response.redirect_chain = chain
         return response
+
+
+    def _next_request(self, previous: dict[str, Any], meta: dict[str, Any], method: str,
+                      url: str, body: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The scope of a request that follows `previous` to `url` (a redirect).
+
+        The new URL decides host and scheme; the client address, headers and META
+        keys of the previous request carry over (cookies come from the jar).
+        """
+        environ = {**meta, "REMOTE_ADDR": previous["client"][0]}
+        for name, value in previous["headers"]:
+            if name not in _NOT_CARRIED_OVER:
+                key = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
+                environ[key] = value.decode("latin-1")
+        content_type = _header(previous, b"content-type") if body else None
+        if content_type:
+            environ["CONTENT_TYPE"] = content_type
+        return self._prepare(method, url, body, None, None, False, None, None, environ)
 
 
 _NOT_CARRIED_OVER = frozenset({b"host", b"content-type", b"content-length", b"cookie"})
@@ -309,6 +358,7 @@ def _host_of(scope: dict[str, Any]) -> str:
 
 
 def _url_of(scope: dict[str, Any]) -> str:
-    query = scope["query_string"].decode()
-    return f"{scope['scheme']}://{_host_of(scope)}{scope['path']}" + (
-        f"?{query}" if query else "")
+    # The encoded path: a decoded `%3F` or `%23` would end the path early.
+    query = scope["query_string"].decode("latin-1")
+    path = scope["raw_path"].decode("latin-1")
+    return f"{scope['scheme']}://{_host_of(scope)}{path}" + (f"?{query}" if query else "")

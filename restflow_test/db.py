@@ -15,8 +15,11 @@ from types import TracebackType
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import SynchronousOnlyOperation
 from django.core.signals import request_started
 from django.db import connections, reset_queries
+
+from .assertions import caller_outside_package, location
 
 __all__ = ["CaptureOnCommit", "CountQueries", "format_queries", "thread_connections"]
 
@@ -36,12 +39,13 @@ def format_queries(queries: list[dict[str, Any]]) -> str:
 class CountQueries:
     """Count the queries run on `connection`; check the count on exit.
 
-    Usable as `with` and `async with`. `check(expected, executed, queries)` is
-    called on a clean exit and raises when the count is wrong.
+    Usable as `with` and `async with`. `check(expected, executed, queries, where)` is
+    called on a clean exit and raises when the count is wrong; `where` is the
+    `path:line` where the block was entered.
     """
 
     def __init__(self, connection: Any, expected: int | None,
-                 check: Callable[[int | None, int, list[dict[str, Any]]], None]) -> None:
+                 check: Callable[[int | None, int, list[dict[str, Any]], str], None]) -> None:
         self.connection = connection
         self.expected = expected
         self._check = check
@@ -53,6 +57,7 @@ class CountQueries:
     def __enter__(self) -> CountQueries:
         # Unlike Django's CaptureQueriesContext we do not call ensure_connection():
         # it is synchronous-only, and the test transaction has the connection open.
+        self._entered_at = caller_outside_package()  # the test's line, for the message
         self._debug_cursor = self.connection.force_debug_cursor
         self.connection.force_debug_cursor = True
         self._start = len(self.connection.queries_log)
@@ -68,7 +73,8 @@ class CountQueries:
             request_started.connect(reset_queries)
         self.captured_queries = list(self.connection.queries_log)[self._start:]
         if exc_type is None:
-            self._check(self.expected, len(self.captured_queries), self.captured_queries)
+            self._check(self.expected, len(self.captured_queries), self.captured_queries,
+                        location(self._entered_at))
 
     async def __aenter__(self) -> CountQueries:
         return self.__enter__()
@@ -99,7 +105,15 @@ class CaptureOnCommit:
                  tb: TracebackType | None) -> None:
         for callback, robust in self._collect():
             if self.execute:
-                self._run(callback, robust)
+                try:
+                    self._run(callback, robust)
+                except SynchronousOnlyOperation:
+                    raise SynchronousOnlyOperation(
+                        f"The on_commit callback {_name(callback)} queries the database, "
+                        "which sync code cannot do inside an `async def` test: use `async "
+                        "with self.acaptureOnCommitCallbacks(execute=True):` (or `async "
+                        "with` the fixture), which runs callbacks through sync_to_async."
+                    ) from None
 
     async def __aenter__(self) -> list[Callable[[], Any]]:
         return self.__enter__()
@@ -131,5 +145,9 @@ class CaptureOnCommit:
         try:
             callback()
         except Exception as exc:
-            logger.error("Error calling %s in on_commit() (%s).",
-                         getattr(callback, "__qualname__", callback), exc, exc_info=True)
+            logger.error("Error calling %s in on_commit() (%s).", _name(callback), exc,
+                         exc_info=True)
+
+
+def _name(callback: Callable[[], Any]) -> str:
+    return str(getattr(callback, "__qualname__", callback))

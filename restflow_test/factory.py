@@ -21,6 +21,9 @@ __all__ = ["AsyncAPIRequestFactory", "force_authenticate"]
 
 Data = Any
 Headers = Mapping[str, Any]
+# Each verb's own keyword arguments, for "Did you mean ...?" on a misspelt one.
+_BODYLESS_ARGUMENTS = ("data", "follow", "secure", "headers", "query_params")
+_BODY_ARGUMENTS = (*_BODYLESS_ARGUMENTS, "format", "content_type")
 
 
 def force_authenticate(request: Any, user: Any = None, token: Any = None) -> None:
@@ -102,7 +105,9 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
     ) -> None:
         super().__init__(json_encoder=json_encoder)
         self.enforce_csrf_checks = enforce_csrf_checks
-        check_extra_keys(defaults, where=f"{type(self).__name__}()")
+        check_extra_keys(defaults, where=f"{type(self).__name__}()",
+                         accepted=("enforce_csrf_checks", "raise_request_exception",
+                                   "json_encoder", "headers", "query_params"))
         environ: dict[str, Any] = {**defaults, **headers_to_environ(headers)}
         if query_params:
             environ["QUERY_STRING"] = urlencode(query_params, doseq=True)
@@ -150,12 +155,12 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
                            _query(data, query_params), extra)
 
     def trace(  # type: ignore[override]
-        self, path: str, follow: bool = False, secure: bool = False, *,
-        headers: Headers | None = None, query_params: Any = None, **extra: Any,
+        self, path: str, data: bytes | str = "", follow: bool = False, secure: bool = False,
+        *, headers: Headers | None = None, query_params: Any = None, **extra: Any,
     ) -> Any:
-        """TRACE `path`."""
-        return self._build("TRACE", path, b"", None, None, secure, follow, headers,
-                           query_params, extra)
+        """TRACE `path`; `data` is a ready-encoded body, as with Django's client."""
+        return self._build("TRACE", path, as_bytes(data), "application/octet-stream", None,
+                           secure, follow, headers, query_params, extra)
 
     def post(  # type: ignore[override]
         self, path: str, data: Data = None, format: str | None = None,
@@ -283,7 +288,9 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
                  ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Validate everything and return `(scope, meta)` for one request."""
         if extra:
-            check_extra_keys(extra, where=f"{method.lower()}()")
+            check_extra_keys(extra, where=f"{method.lower()}()",
+                             accepted=_BODYLESS_ARGUMENTS if method in ("GET", "HEAD")
+                             else _BODY_ARGUMENTS)
         builtin = self._cookie_layer()
         if body and rendered_type:
             builtin["CONTENT_TYPE"] = rendered_type
@@ -321,6 +328,19 @@ class AsyncAPIRequestFactory(DjangoAsyncRequestFactory):
             )
         return make_request(scope, body, meta, enforce_csrf_checks=self.enforce_csrf_checks)
 
-    def request(self, **scope: Any) -> ASGIRequest:  # type: ignore[override]
-        """Turn a complete ASGI scope (no body) into a request marked for CSRF."""
-        return make_request(scope, b"", {}, enforce_csrf_checks=self.enforce_csrf_checks)
+    def _full_scope(self, **request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A full scope from the given keys, the rest filled in as for a verb."""
+        scope, meta = self._prepare(str(request.get("method", "GET")),
+                                    str(request.get("path", "/")), b"", None, None, False,
+                                    None, None, {})
+        scope.update(request)
+        return scope, meta
+
+    def request(self, **request: Any) -> ASGIRequest:  # type: ignore[override]
+        """Turn ASGI scope keys (no body) into a request marked for CSRF.
+
+        Keys you leave out are filled in as for a verb (host, server, client
+        address, cookies, constructor defaults), as Django's factory does.
+        """
+        scope, meta = self._full_scope(**request)
+        return make_request(scope, b"", meta, enforce_csrf_checks=self.enforce_csrf_checks)

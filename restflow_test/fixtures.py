@@ -1,4 +1,4 @@
-"""The plugin's public fixtures (registered by :mod:`restflow_test.pytest_plugin`)."""
+"""The plugin's public fixtures (registered by `restflow_test.pytest_plugin`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ __all__ = [
     "async_assert_num_queries",
     "async_capture_on_commit_callbacks",
     "async_live_server",
+    "channel_layer",
 ]
 
 
@@ -26,7 +27,7 @@ def _require_pytest_django() -> None:
 
 @pytest.fixture
 def async_api_client() -> Generator[Any]:
-    """A fresh [AsyncAPIClient][restflow_test.AsyncAPIClient] for the test.
+    """A fresh `AsyncAPIClient` for the test.
 
     pytest-django's `async_client` stays Django's `AsyncClient`; define your own
     `async_client` fixture in `conftest.py` to use this one under that name.
@@ -39,7 +40,7 @@ def async_api_client() -> Generator[Any]:
 
 @pytest.fixture
 def async_api_rf() -> Any:
-    """An [AsyncAPIRequestFactory][restflow_test.AsyncAPIRequestFactory] for the test."""
+    """An `AsyncAPIRequestFactory` for the test."""
     _require_pytest_django()
     from restflow_test import AsyncAPIRequestFactory
 
@@ -48,7 +49,7 @@ def async_api_rf() -> Any:
 
 @pytest.fixture
 def admin_async_api_client(db: None, admin_user: Any) -> Any:
-    """An [AsyncAPIClient][restflow_test.AsyncAPIClient] forced to pytest-django's `admin_user`.
+    """An `AsyncAPIClient` forced to authenticate as pytest-django's `admin_user`.
 
     Uses the database (the `db` fixture) to create the superuser.
     """
@@ -59,12 +60,14 @@ def admin_async_api_client(db: None, admin_user: Any) -> Any:
     return client
 
 
-def _check_count(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
+def _check_count(expected: int | None, executed: int, queries: list[dict[str, Any]],
+                 where: str) -> None:
     if expected is not None and executed != expected:
         from .db import format_queries
 
         pytest.fail(
-            f"Expected to perform {expected} queries but {executed} were done\n"
+            f"Expected to perform {expected} queries but {executed} were done, in the "
+            f"block at {where}\n"
             f"Queries:\n{format_queries(queries)}",
             pytrace=False,
         )
@@ -92,7 +95,7 @@ def async_assert_num_queries(db: None) -> Callable[..., Any]:
 
 @pytest.fixture
 def async_capture_on_commit_callbacks(db: None) -> Callable[..., Any]:
-    """Capture on_commit callbacks: `async with ...(execute=True) as callbacks:`.
+    """Capture the on_commit callbacks a block registers; `execute=True` runs them.
 
     Returns a callable `capture(*, using="default", execute=False)`; its context
     manager collects the callbacks registered inside the block (by awaited ORM calls
@@ -137,3 +140,38 @@ def async_live_server(_restflow_live_server: Any, transactional_db: None) -> Any
     rows are committed so the server sees them, and flushed afterwards.
     """
     return _restflow_live_server
+
+
+@pytest.fixture(autouse=True)
+def _restflow_isolate_realtime() -> Generator[None]:
+    """Per test: `close_old_connections()` spares the test's connections; new channel layers."""
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from .realtime import isolate_realtime
+
+    with isolate_realtime():
+        yield
+
+
+@pytest.fixture
+def channel_layer() -> Any:
+    """The default channel layer, new for this test: `await channel_layer.group_send(...)`.
+
+    Every test starts with new layer instances (groups and messages of earlier tests
+    are gone), whether or not it uses this fixture; use the in-memory layer in tests.
+    """
+    try:
+        from channels.layers import get_channel_layer
+    except ImportError:
+        raise pytest.UsageError(
+            'The `channel_layer` fixture needs Django Channels: '
+            '`pip install "restflow-test[channels]"`.') from None
+    layer = get_channel_layer()
+    if layer is None:
+        raise pytest.UsageError(
+            "The `channel_layer` fixture found no `CHANNEL_LAYERS` setting: add one, e.g. "
+            '`{"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}`.')
+    return layer

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from django.http.request import HttpHeaders
+from django.utils.functional import Promise
 
 __all__ = [
     "build_scope",
@@ -52,9 +53,11 @@ _SCOPE_KEYS = frozenset(
 _UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
 # What a WSGI environ key looks like: upper-case CGI names, or a server's `wsgi.*`.
 _ENVIRON_KEY_RE = re.compile(r"^(?:[A-Z][A-Z0-9_]*|wsgi\.[a-z_]+)$")
-# The verbs' own keyword arguments, for "Did you mean ...?" on a misspelt one.
-_VERB_ARGUMENTS = ("data", "format", "content_type", "follow", "secure", "headers",
-                   "query_params", "json_encoder", "enforce_csrf_checks")
+# Keyword arguments of some verb or constructor: given where they do not belong,
+# they get their own explanation rather than a "Did you mean" to themselves.
+_KNOWN_ARGUMENTS = frozenset({"data", "format", "content_type", "follow", "secure",
+                              "headers", "query_params", "json_encoder",
+                              "enforce_csrf_checks", "raise_request_exception"})
 
 
 def header_name(key: str) -> str | None:
@@ -74,6 +77,8 @@ def check_header(name: str, value: object, *, given_as: str) -> str:
             "non-empty and made of letters, digits and '-'. Example: "
             "`HTTP_X_API_KEY=...` or `headers={'X-Api-Key': ...}`."
         )
+    if isinstance(value, Promise):  # a lazy string, e.g. gettext_lazy("fr")
+        value = str(value)
     if not isinstance(value, str):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
@@ -125,7 +130,8 @@ def validate_environ_keys(environ: Mapping[str, Any], *, where: str) -> None:
             )
 
 
-def check_extra_keys(extra: Mapping[str, Any], *, where: str) -> None:
+def check_extra_keys(extra: Mapping[str, Any], *, where: str,
+                     accepted: Iterable[str] = ()) -> None:
     """Refuse keyword arguments that cannot be WSGI environ keys.
 
     Extra keyword arguments become `request.META` entries, so `authorization=...`
@@ -135,7 +141,13 @@ def check_extra_keys(extra: Mapping[str, Any], *, where: str) -> None:
     for key in extra:
         if _ENVIRON_KEY_RE.match(key):
             continue
-        close = difflib.get_close_matches(key, _VERB_ARGUMENTS, n=1, cutoff=0.75)
+        if key in _KNOWN_ARGUMENTS:
+            hint = ""
+            if key in ("format", "content_type") and "format" not in accepted:
+                hint = (" A GET or HEAD has no body: put its parameters in `data=` or "
+                        "`query_params=`.")
+            raise ValueError(f"{where} takes no `{key}=` argument.{hint}")
+        close = difflib.get_close_matches(key, list(accepted), n=1, cutoff=0.75)
         if close:
             hint = f"Did you mean `{close[0]}=`?"
         else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 __all__ = ["PendingRequest", "TestOwner", "begin_test", "end_test", "forgotten_await_message"]
@@ -86,35 +86,39 @@ class PendingRequest(Coroutine[Any, Any, Any]):
     `AttributeError` that says what is missing; that counts as reported.
     """
 
-    __slots__ = ("_call", "_coro", "_owner", "_reported", "_started", "_where")
+    __slots__ = ("_call", "_coro", "_owner", "_reported", "_start", "_where")
 
-    def __init__(self, coro: Coroutine[Any, Any, Any], call: str) -> None:
-        self._coro = coro
+    def __init__(self, start: Callable[[], Coroutine[Any, Any, Any]], call: str) -> None:
+        # The coroutine itself is only created when awaited: an un-awaited one that
+        # the cyclic collector finalizes before us would warn on its own.
+        self._start: Callable[[], Coroutine[Any, Any, Any]] | None = start
+        self._coro: Coroutine[Any, Any, Any] | None = None
         self._call = call
-        self._started = False
         self._reported = False
         self._owner = _running
         self._where = _caller()
 
+    def _coroutine(self) -> Coroutine[Any, Any, Any]:
+        if self._coro is None:
+            assert self._start is not None
+            self._coro, self._start = self._start(), None
+        return self._coro
+
     def __await__(self) -> Generator[Any, None, Any]:
-        self._started = True
-        return self._coro.__await__()
+        return self._coroutine().__await__()
 
     def send(self, value: Any) -> Any:
-        self._started = True
-        return self._coro.send(value)
+        return self._coroutine().send(value)
 
     def throw(self, *args: Any) -> Any:  # type: ignore[override]
-        self._started = True
-        return self._coro.throw(*args)
+        return self._coroutine().throw(*args)
 
     def close(self) -> None:
-        self._started = True
-        self._coro.close()
+        self._coroutine().close()
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith(("cr_", "__")):
-            return getattr(self._coro, name)
+            return getattr(self._coroutine(), name)
         self._reported = True  # by this error: the collector must not report it again
         raise AttributeError(
             f"`{self._call}` returned a coroutine, not a response, so it has no "
@@ -125,10 +129,7 @@ class PendingRequest(Coroutine[Any, Any, Any]):
         return f"<PendingRequest {self._call}>"
 
     def __del__(self) -> None:
-        if self._started:
-            return
-        self._coro.close()  # silences Python's generic "never awaited" warning
-        if self._reported:
+        if self._coro is not None or self._reported:
             return
         entry = (self._call, self._where)
         owner = self._owner

@@ -23,7 +23,10 @@ from typing import Any
 
 import pytest
 
+from .contract import pytest_hooks as contract_hooks
+from .exchanges import exchanges_option
 from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
+    _restflow_isolate_realtime,
     _restflow_live_server,
     admin_async_api_client,
     async_api_client,
@@ -31,6 +34,7 @@ from .fixtures import (  # noqa: F401  (re-exported as the plugin's fixtures)
     async_assert_num_queries,
     async_capture_on_commit_callbacks,
     async_live_server,
+    channel_layer,
 )
 from .pending import TestOwner, begin_test, end_test, forgotten_await_message
 
@@ -66,6 +70,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=True,
     )
+    parser.addoption(
+        "--restflow-exchanges",
+        type=exchanges_option,
+        default=None,
+        metavar="N",
+        help="HTTP exchanges shown in a failing test's report (0: none). "
+        "Default: the RESTFLOW_EXCHANGES setting, else 10.",
+    )
+    contract_hooks.addoption(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -77,13 +90,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
         if not hasattr(pytest_django.fixtures, DB_HELPER_FIXTURE):
             raise pytest.UsageError(UNSUPPORTED_PYTEST_DJANGO)
+    config.pluginmanager.register(contract_hooks.ContractPlugin(config), "restflow_contract")
 
 
 def _check_never_awaited(item: pytest.Item) -> None:
     owner = item.stash.get(_OWNER, None)
     calls = owner.take() if owner is not None else []
     if calls:
-        raise AssertionError(forgotten_await_message(calls))
+        pytest.fail(forgotten_await_message(calls), pytrace=False)
 
 
 # A client call that is never awaited fails the test that made it, in whichever
@@ -113,6 +127,30 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, Any]:
             end_test(owner)
     _check_never_awaited(item)
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: Any) -> Generator[None, Any, Any]:
+    """Give the test (set-up, call, tear-down) its own HTTP exchange recorder."""
+    from .exchanges import kept_exchanges, recording
+
+    kept = item.config.getoption("restflow_exchanges")
+    with recording(kept_exchanges() if kept is None else kept):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Generator[None, Any, Any]:
+    """Add the test's HTTP exchanges to the report of a failed phase."""
+    report = yield
+    if report.failed:
+        from .exchanges import current_recorder
+
+        recorder = current_recorder()
+        text = recorder.report() if recorder is not None else ""
+        if text:
+            report.sections.append(("HTTP exchanges (newest last)", text))
+    return report
 
 
 def _uses_database(request: pytest.FixtureRequest) -> bool:

@@ -14,7 +14,10 @@ from django.utils.functional import classproperty
 
 from .client import AsyncAPIClient
 from .db import CaptureOnCommit, CountQueries, format_queries, thread_connections
+from .exchanges import reporting_failures_to
 from .pending import TestOwner, begin_test, end_test, forgotten_await_message
+from .realtime import isolate_realtime
+from .redirects import RedirectAssertionsMixin
 
 __all__ = [
     "AsyncAPILiveServerTestCase",
@@ -29,7 +32,7 @@ _ASYNC_TWIN = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown",
 _MUST_BE_SYNC = ("setUp", "tearDown", "setUpTestData", "setUpClass", "tearDownClass")
 
 
-class AsyncLifecycleMixin:
+class AsyncLifecycleMixin(RedirectAssertionsMixin):
     """`asyncSetUp`/`asyncTearDown` in the same event loop as the async test."""
 
     # Django's stubs type these as its own Client classes; ours is an async client.
@@ -126,19 +129,22 @@ class AsyncLifecycleMixin:
             raise AssertionError(forgotten_await_message(calls))
 
     def __call__(self, result: Any = None) -> Any:
-        self._owner: TestOwner = begin_test(self.id())
+        self._owner: TestOwner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
-            return super().__call__(result)  # type: ignore[misc]
+            # Failures show the HTTP exchanges; consumers keep the test's connections.
+            with reporting_failures_to(result), isolate_realtime():
+                return super().__call__(result)  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
             self._end_owner(result)
 
     def debug(self) -> None:
-        self._owner = begin_test(self.id())
+        self._owner = begin_test(self.id())  # type: ignore[attr-defined]
         self._wrap_test_method()
         try:
-            super().debug()  # type: ignore[misc]
+            with isolate_realtime():
+                super().debug()  # type: ignore[misc]
         finally:
             self._unwrap_test_method()
             self._end_owner(None)
@@ -175,11 +181,14 @@ class AsyncDatabaseAssertionsMixin:
     def _connection(self, using: str) -> Any:
         return self._main_connections[using]
 
-    def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]]], None]:
-        def check(expected: int | None, executed: int, queries: list[dict[str, Any]]) -> None:
+    def _check_count(self, using: str) -> Callable[[int | None, int, list[dict[str, Any]], str],
+                                                    None]:
+        def check(expected: int | None, executed: int, queries: list[dict[str, Any]],
+                  where: str) -> None:
             self.assertEqual(  # type: ignore[attr-defined]
                 executed, expected,
-                f"{executed} queries executed on {using!r}, {expected} expected\n"
+                f"{executed} queries executed on {using!r}, {expected} expected, in the "
+                f"block at {where}\n"
                 f"Captured queries were:\n{format_queries(queries)}",
             )
         return check

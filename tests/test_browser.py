@@ -1,6 +1,7 @@
 """A real browser (headless Chromium) against the live server's browsable API."""
 
 import shutil
+from importlib.util import find_spec
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -11,15 +12,16 @@ from testproject.shop.models import Product
 # --8<-- [start:browser]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 
 pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)",
+    not (find_spec("selenium") and CHROMIUM and CHROMEDRIVER),
+    reason="needs selenium, Chromium and chromedriver "
+    "(pip install selenium; Debian: apt-get install chromium chromium-driver)",
 )
 
 
 def _browser():
+    from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -65,3 +67,6 @@ class BrowsableAPILoginTests(AsyncAPILiveServerTestCase):
         )
         assert any("/static/rest_framework/" in href for href in css)
 # --8<-- [end:browser]
+
+# Not part of the example above: `make test` leaves this one to `make test-slow`.
+pytestmark = [pytestmark, pytest.mark.browser]

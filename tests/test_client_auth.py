@@ -12,12 +12,9 @@ async def test_force_authenticate_reaches_views(client, alice, echo_url):
     assert (response.data["user"], response.data["auth"]) == ("alice", "t1")
 
 
-async def test_force_authenticate_none_clears_without_touching_the_database(
-    client, alice, echo_url, django_assert_max_num_queries
-):
+async def test_force_authenticate_none_clears_forced_user_and_session(client, alice, echo_url):
     await client.aforce_login(alice)
     client.force_authenticate(alice)
-    # In an async test a database query here would raise SynchronousOnlyOperation.
     client.force_authenticate(None)
     assert settings.SESSION_COOKIE_NAME not in client.cookies
     assert (await client.get(echo_url)).data["user"] is None
@@ -83,3 +80,16 @@ async def test_session_auth_enforces_csrf_on_writes_when_asked(alice):
     response = await strict.post("/api/products/", {"name": "Pen", "price": "1"})
     assert response.status_code == 403
     assert "CSRF" in response.data["detail"]
+
+
+async def test_force_authenticate_none_clears_credentials_like_drf(client, alice_token, echo_url):
+    client.credentials(HTTP_AUTHORIZATION=f"Token {alice_token.key}")
+    client.force_authenticate(None)
+    assert (await client.get(echo_url)).data["user"] is None
+
+
+def test_force_authenticate_none_makes_no_query(client, alice, django_assert_num_queries):
+    client.force_login(alice)
+    with django_assert_num_queries(0):
+        client.force_authenticate(None)
+    assert settings.SESSION_COOKIE_NAME not in client.cookies

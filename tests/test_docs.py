@@ -3,6 +3,7 @@ getting-started page works as written, and every public object has a docstring."
 
 import inspect
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import restflow_test
-from restflow_test import fixtures
+from restflow_test import bakery, contract, factories, fixtures, pagination, sse, websocket
+from restflow_test.contract import runner as contract_runner
 from restflow_test.live_server import start_live_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +67,11 @@ def test_every_example_file_is_shown_somewhere():
 
 
 def test_getting_started_works_as_written(tmp_path):
-    """Follow the page: its pytest configuration and its two first tests, nothing else."""
+    """Follow the page: its pytest configuration and its two first tests, nothing else.
+
+    A copy of the test project stands in for the user's; `restflow_test` comes from the
+    installed package, not from the repository (no PYTHONPATH).
+    """
     page = (DOCS / "getting-started.md").read_text()
     (toml,) = [body for lang, body in FENCE.findall(page) if lang == "toml"]
     (tmp_path / "pyproject.toml").write_text(
@@ -75,10 +81,12 @@ def test_getting_started_works_as_written(tmp_path):
     for _, path, _ in _includes():
         if "first" in path:
             (tmp_path / "tests" / Path(path).name).write_text((ROOT / path).read_text())
+    shutil.copytree(ROOT / "testproject", tmp_path / "testproject",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3", "tests"))
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env={"PATH": "/usr/bin:/bin"},
     )
     assert "4 passed" in result.stdout, result.stdout + result.stderr
 
@@ -94,9 +102,19 @@ def _public_objects():
                     yield f"{name}.{attr}", getattr(value, "__func__", value)
     for name in ("async_api_client", "async_api_rf", "admin_async_api_client",
                  "async_assert_num_queries", "async_capture_on_commit_callbacks",
-                 "async_live_server"):
+                 "async_live_server", "channel_layer"):
         yield f"fixture {name}", getattr(fixtures, name)
     yield "start_live_server", start_live_server
+    for module in (factories, bakery, pagination, websocket, sse, contract, contract_runner):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if not callable(obj):
+                continue
+            yield f"{module.__name__}.{name}", obj
+            for attr, value in vars(obj).items() if inspect.isclass(obj) else ():
+                if not attr.startswith("_") and (
+                        inspect.isfunction(value) or isinstance(value, classmethod)):
+                    yield f"{module.__name__}.{name}.{attr}", getattr(value, "__func__", value)
 
 
 @pytest.mark.parametrize(("name", "obj"), [pytest.param(name, obj, id=name)
@@ -106,4 +124,13 @@ def test_public_objects_have_docstrings_in_one_style(name, obj):
     assert doc and doc.strip(), f"{name} has no docstring"
     assert "``" not in doc and not re.search(r":(class|meth|func|attr):`", doc), (
         f"{name}: use Markdown (`code`, [Name][restflow_test.Name]), not reST roles"
+    )
+
+
+@pytest.mark.parametrize("name", fixtures.__all__)
+def test_fixture_docstrings_read_as_plain_text(name):
+    """`pytest --fixtures` prints them verbatim: no mkdocstrings cross-references there."""
+    doc = inspect.getdoc(getattr(fixtures, name)) or ""
+    assert not re.search(r"\]\[[\w.]*\]", doc), (
+        f"fixture {name}: write `AsyncAPIClient`, not [AsyncAPIClient][restflow_test.AsyncAPIClient]"
     )

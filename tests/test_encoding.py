@@ -1,6 +1,7 @@
 """Bodies: format= through DRF renderers, content_type= as given, and their errors."""
 
 import io
+import json
 import subprocess
 import sys
 
@@ -8,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from restflow_test import AsyncAPIClient
+from restflow_test import AsyncAPIClient, AsyncAPIRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,49 @@ def test_json_renderer_failure_is_explained(client):
 def test_content_type_with_a_non_bytes_value_is_explained(client):
     with pytest.raises(TypeError, match="must be bytes or str"):
         client.post("/api/echo/", {"a": 1}, content_type="text/plain")
+
+
+async def test_files_without_format_are_sent_as_multipart(client, alice):
+    """DRF's default format is multipart: upload tests ported from DRF leave it out."""
+    client.force_authenticate(alice)
+    upload = SimpleUploadedFile("a.csv", b"1,2,3\n")
+    response = await client.post("/api/uploads/", {"file": upload, "tags": ["x"]})
+    assert response.status_code == 201, response.data
+    assert response.data == {"name": "a.csv", "size": 6, "tags": ["x"]}
+
+
+def test_files_with_explicit_json_format_are_refused(client):
+    upload = SimpleUploadedFile("a.csv", b"1,2,3\n")
+    with pytest.raises(ValueError, match=r"file under 'file'.*format='multipart'"):
+        client.post("/api/uploads/", {"file": upload}, format="json")
+
+
+def test_none_in_a_form_encoded_body_is_a_type_error(client, echo_url):
+    with pytest.raises(TypeError, match="Cannot encode None for key 'a'"):
+        client.post(echo_url, {"a": None}, content_type="application/x-www-form-urlencoded")
+
+
+class Money:
+    def __init__(self, cents):
+        self.cents = cents
+
+
+class MoneyEncoder(json.JSONEncoder):
+    def default(self, o):
+        if isinstance(o, Money):
+            return f"{o.cents / 100:.2f}"
+        return super().default(o)
+
+
+async def test_json_encoder_encodes_content_type_json_bodies(echo_url):
+    client = AsyncAPIClient(json_encoder=MoneyEncoder)
+    response = await client.post(echo_url, {"price": Money(1250)}, content_type="application/json")
+    assert response.data["data"] == {"price": "12.50"}
+    assert "HTTP_JSON_ENCODER" not in response.data["headers"]
+
+
+def test_factory_json_encoder():
+    factory = AsyncAPIRequestFactory(json_encoder=MoneyEncoder)
+    request = factory.post("/x/", {"price": Money(5)}, content_type="application/json")
+    assert request.body == b'{"price": "0.05"}'
+    assert "json_encoder" not in request.META

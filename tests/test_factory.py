@@ -70,3 +70,17 @@ async def test_factory_request_to_sync_viewset_from_async_code(alice):
     response = await sync_to_async(view)(request)
     assert response.status_code == 201
     assert response.data["name"] == "Desk"
+
+
+def test_factory_builds_requests_from_its_own_scope():
+    """No private Django factory API: our scope and body make the request directly."""
+    assert "_base_scope" not in vars(AsyncAPIRequestFactory)
+    request = AsyncAPIRequestFactory().post("/x/?a=1", {"b": 2}, HTTP_X_K="v")
+    assert "_body_file" not in request.scope
+    assert request.body == b'{"b":2}'
+    assert request.GET["a"] == "1" and request.META["HTTP_X_K"] == "v"
+
+
+def test_factory_refuses_follow():
+    with pytest.raises(TypeError, match="`follow=True` needs a client"):
+        AsyncAPIRequestFactory().get("/x/", follow=True)

@@ -1,7 +1,6 @@
 """WSGI-style keys reach request.META under their own names, everywhere."""
 
 import pytest
-from django.test import AsyncClient as DjangoAsyncClient
 
 from restflow_test import AsyncAPIClient
 
@@ -14,12 +13,6 @@ async def test_per_request_wsgi_keys_reach_meta(client, echo_url):
     assert headers["HTTP_X_API_KEY"] == "k1"
     assert headers["HTTP_AUTHORIZATION"] == "Bearer x"
     assert "HTTP_HTTP_X_API_KEY" not in headers
-
-
-async def test_django_async_client_mangles_wsgi_keys(echo_url):
-    """The trap this package exists for: Django's client prefixes HTTP_ twice."""
-    response = await DjangoAsyncClient().get(echo_url, HTTP_X_API_KEY="k1")
-    assert "HTTP_X_API_KEY" not in response.json()["headers"]
 
 
 async def test_constructor_defaults_reach_meta(echo_url):
@@ -175,3 +168,66 @@ async def test_concurrent_requests_keep_their_own_headers(client, echo_url):
         *(client.get(echo_url, HTTP_X_N=str(n)) for n in range(60))
     )
     assert [r.data["headers"]["HTTP_X_N"] for r in responses] == [str(n) for n in range(60)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"authorization": "Token x"}, r"'authorization'.*headers=\{'Authorization': \.\.\.\}.*HTTP_AUTHORIZATION="),
+        ({"fromat": "json"}, r"'fromat'.*Did you mean `format=`\?"),
+        ({"X-Api-Key": "k"}, r"'X-Api-Key'.*headers=\{'X-Api-Key': \.\.\.\}.*HTTP_X_API_KEY="),
+    ],
+)
+def test_keyword_arguments_that_are_not_environ_keys_are_refused(client, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        client.post("/api/echo/", {"a": 1}, **kwargs)
+
+
+def test_constructor_refuses_keyword_arguments_that_are_not_environ_keys():
+    with pytest.raises(ValueError, match=r"AsyncAPIClient\(\) got the keyword argument 'accept'"):
+        AsyncAPIClient(accept="application/json")
+
+
+async def test_upper_case_cgi_keys_still_work(client, echo_url):
+    response = await client.get(
+        echo_url, HTTP_X_API_KEY="k", REMOTE_ADDR="10.1.2.3", SERVER_NAME="api.example.com",
+        REMOTE_USER="bob", **{"wsgi.url_scheme": "https"},
+    )
+    assert response.data["headers"]["HTTP_X_API_KEY"] == "k"
+    assert response.data["remote_addr"] == "10.1.2.3"
+    assert response.data["remote_user"] == "bob"
+    assert response.data["scheme"] == "https"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.get("/api/echo/", {"a": None}),
+        lambda c: c.head("/api/echo/", query_params={"a": None}),
+        lambda c: c.post("/api/echo/", {}, query_params={"a": [None]}),
+    ],
+)
+def test_none_in_a_query_string_is_a_type_error(client, call):
+    with pytest.raises(TypeError, match="Cannot encode None for key 'a'"):
+        call(client)
+
+
+def test_none_in_constructor_query_params_is_a_type_error():
+    with pytest.raises(TypeError, match="Cannot encode None"):
+        AsyncAPIClient(query_params={"a": None})
+
+
+async def test_absolute_url_sets_host_and_scheme(client, echo_url):
+    response = await client.get(f"https://api.example.com{echo_url}?q=1")
+    assert response.data["host"] == "api.example.com"
+    assert response.data["scheme"] == "https"
+    assert response.data["server"] == ["api.example.com", "443"]
+    assert response.data["query"] == {"q": ["1"]}
+
+
+async def test_absolute_url_beats_constructor_host_but_not_the_requests_own(echo_url):
+    client = AsyncAPIClient(HTTP_HOST="localhost")
+    assert (await client.get(f"http://api.example.com:8000{echo_url}")).data["host"] == (
+        "api.example.com:8000")
+    response = await client.get(f"http://api.example.com{echo_url}", HTTP_HOST="localhost")
+    assert response.data["host"] == "localhost"

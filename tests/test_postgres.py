@@ -7,10 +7,13 @@ from django.db import connection
 
 from restflow_test.live_server import start_live_server
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="PostgreSQL only: set DATABASE_URL=postgres://... (scripts/postgres-up.sh starts one)",
-)
+pytestmark = [
+    pytest.mark.postgres,  # `make test` leaves these to `make test-postgres`
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="PostgreSQL only: set DATABASE_URL=postgres://... (scripts/postgres-up.sh starts one)",
+    ),
+]
 
 
 def _backend_pid():

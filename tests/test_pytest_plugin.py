@@ -1,5 +1,6 @@
 """The pytest plugin, proven with inner pytest runs (pytester)."""
 
+import concurrent.futures
 import os
 from pathlib import Path
 
@@ -243,3 +244,152 @@ def test_loan_is_kept_between_tests_and_can_be_taken_back(db):
     assert executor_default() is not main
     lend_connections_to_executor()
     assert executor_default() is main
+
+
+CANCELLED_VIEW_SUITE = '''
+import asyncio
+import pytest
+from testproject.shop.models import Product
+
+
+@pytest.mark.django_db
+async def test_1_stops_waiting_for_a_sync_view(async_api_client):
+    await async_api_client.get("/api/echo/")  # warm up: the view must start in time
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(async_api_client.post("/api/slow-write/?seconds=0.6"), 0.2)
+
+
+@pytest.mark.django_db
+async def test_2_sees_nothing_of_the_previous_test():
+    await asyncio.sleep(1)  # the view, if still running, has written by now
+    assert [p.name async for p in Product.objects.all()] == []
+'''
+
+
+def test_a_cancelled_sync_view_does_not_write_into_the_next_test(inner):
+    result = inner("auto", source=CANCELLED_VIEW_SUITE)
+    result.assert_outcomes(passed=2)
+
+
+FORGOTTEN_IN_FIXTURES_SUITE = '''
+import pytest
+
+
+@pytest.fixture
+def forgets_in_setup(async_api_client):
+    async_api_client.get("/api/echo/")
+
+
+@pytest.fixture
+def forgets_in_teardown(async_api_client):
+    yield
+    async_api_client.get("/api/async/echo/")
+
+
+def test_setup(forgets_in_setup):
+    pass
+
+
+def test_teardown(forgets_in_teardown):
+    pass
+
+
+def test_innocent():
+    pass
+'''
+
+
+def test_a_forgotten_await_in_a_fixture_fails_its_test(inner):
+    result = inner("auto", source=FORGOTTEN_IN_FIXTURES_SUITE)
+    result.assert_outcomes(passed=2, errors=2)  # test_teardown passes, then errors
+    result.stdout.fnmatch_lines([
+        "*ERROR at setup of test_setup*",
+        "*`client.get('/api/echo/')` (at *test_inner.py:6) was never awaited*",
+        "*ERROR at teardown of test_teardown*",
+        "*`client.get('/api/async/echo/')` (at *test_inner.py:12) was never awaited*",
+    ])
+
+
+BLAME_SUITE = '''
+import gc
+import sys
+import warnings
+
+import pytest
+
+kept = []
+
+
+def test_1_keeps_a_pending_request_alive(async_api_client):
+    cycle = [async_api_client.get("/api/echo/?cycle=1")]
+    cycle.append(cycle)  # only the cyclic collector can free it
+
+
+def test_2_reads_status_on_a_coroutine(async_api_client):
+    try:
+        async_api_client.get("/api/echo/?traceback=1").status_code
+    except AttributeError:
+        kept.append(sys.exc_info())  # the traceback keeps the request alive
+
+
+def test_3_innocent_test_collects_them():
+    kept.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1, messages
+    assert "client.get('/api/echo/?cycle=1')" in messages[0]
+    assert "test_1_keeps_a_pending_request_alive, which had already ended" in messages[0]
+'''
+
+
+def test_a_late_collected_request_never_fails_another_test(inner):
+    result = inner("auto", source=BLAME_SUITE)
+    result.assert_outcomes(passed=3)
+
+
+NESTED_COUNT_SUITE = '''
+import pytest
+from testproject.shop.models import Product
+
+
+@pytest.mark.django_db
+async def test_nested(async_assert_num_queries, async_api_client):
+    async with async_assert_num_queries(3):
+        await Product.objects.acount()
+        async with async_assert_num_queries(1):
+            await Product.objects.acount()
+        await async_api_client.get("/api/async/products/")
+'''
+
+
+def test_nested_query_counts_keep_the_outer_count(inner):
+    result = inner("auto", source=NESTED_COUNT_SUITE)
+    result.assert_outcomes(passed=1)
+
+
+
+def test_the_loan_is_renewed_when_asgiref_replaces_its_executor(db, monkeypatch):
+    from asgiref.sync import SyncToAsync
+
+    from restflow_test.sharing import _swap, lend_connections_to_executor
+
+    lend_connections_to_executor()
+    submitted = []
+
+    class Recording(concurrent.futures.ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            submitted.append(fn)
+            return super().submit(fn, *args, **kwargs)
+
+    replacement = Recording(max_workers=1)
+    monkeypatch.setattr(SyncToAsync, "single_thread_executor", replacement)
+    lend_connections_to_executor()
+    assert submitted == [_swap]
+    lend_connections_to_executor()  # same executor, same connections: nothing to do
+    assert submitted == [_swap]
+    monkeypatch.undo()
+    lend_connections_to_executor()  # back to asgiref's own executor for later tests
+    assert submitted == [_swap, _swap]  # the loan came back from the replacement
+    replacement.shutdown()

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import User
 from django.db import models
 
 
@@ -16,3 +18,24 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CustomerManager(BaseUserManager["Customer"]):
+    """A project's own user manager: it has `create_user`, and no `acreate_user`."""
+
+    def create_user(self, username: str, email: str = "", password: str | None = None) -> "Customer":
+        if not username:
+            raise ValueError("Customers need a username.")
+        customer = self.model(username=username, email=self.normalize_email(email))
+        customer.set_password(password)
+        customer.save(using=self._db)
+        return customer
+
+
+class Customer(User):
+    """Users as the shop sees them (a proxy: same table, own manager)."""
+
+    objects = CustomerManager()  # type: ignore[misc]
+
+    class Meta:
+        proxy = True

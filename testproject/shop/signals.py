@@ -1,4 +1,4 @@
-"""Cache invalidation deferred to commit: the classic on_commit pattern."""
+"""Work deferred to commit: cache invalidation and realtime pushes (the on_commit pattern)."""
 
 from django.core.cache import cache
 from django.db import transaction
@@ -12,6 +12,16 @@ PRODUCT_LIST_CACHE_KEY = "shop:product-list"
 
 @receiver(post_save, sender=Product)
 @receiver(post_delete, sender=Product)
-def invalidate_product_list(**kwargs: object) -> None:
-    # Only drop the cached list once the write is really committed.
-    transaction.on_commit(lambda: cache.delete(PRODUCT_LIST_CACHE_KEY))
+def invalidate_product_list(instance: Product, signal: object, **kwargs: object) -> None:
+    # Only once the write is really committed: drop the cached list, and tell the
+    # WebSocket subscribers about a saved product. One callback per write.
+    saved = signal is post_save
+
+    def after_commit() -> None:
+        cache.delete(PRODUCT_LIST_CACHE_KEY)
+        if saved:
+            from .consumers import push_product_change
+
+            push_product_change(instance)
+
+    transaction.on_commit(after_commit)
