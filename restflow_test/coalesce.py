@@ -46,10 +46,23 @@ Steps = Generator[LoopCall, Any, Any]
 
 
 def coalesce_enabled(coalesce: bool | None) -> bool:
-    """The client's choice, else `settings.RESTFLOW_COALESCE_HOPS` (default on)."""
+    """The client's choice, else `settings.RESTFLOW_COALESCE_HOPS` (default on).
+
+    Raises:
+        TypeError: `coalesce` is not `True`, `False` or `None`.
+        ImproperlyConfigured: The setting is not `True` or `False`.
+    """
     if coalesce is not None:
+        if not isinstance(coalesce, bool):
+            raise TypeError(
+                f"`coalesce` must be True, False or None (None follows "
+                f"`settings.{COALESCE_SETTING}`), got {coalesce!r}.")
         return coalesce
-    return bool(getattr(settings, COALESCE_SETTING, True))
+    configured = getattr(settings, COALESCE_SETTING, True)
+    if not isinstance(configured, bool):
+        raise ImproperlyConfigured(
+            f"`settings.{COALESCE_SETTING}` must be True or False, got {configured!r}.")
+    return configured
 
 
 def runs_stock_acall(middleware: type) -> bool:

@@ -16,6 +16,7 @@ from unittest import mock
 import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import got_request_exception, request_finished, request_started
 from django.test import AsyncClient as DjangoAsyncClient
 from django.test import override_settings
@@ -230,3 +231,14 @@ def test_traces_match_in_a_test_case_base_too():
 
     result = run_case(OnTheMainThread)
     assert result.testsRun == 1 and not problems(result)
+
+
+def test_coalesce_argument_must_be_a_bool():
+    with pytest.raises(TypeError, match=r"`coalesce` must be True, False or None.*'no'"):
+        AsyncAPIClient(coalesce="no")  # type: ignore[arg-type]
+
+
+@override_settings(RESTFLOW_COALESCE_HOPS="off")
+def test_coalesce_setting_must_be_a_bool():
+    with pytest.raises(ImproperlyConfigured, match=r"RESTFLOW_COALESCE_HOPS` must be True or"):
+        AsyncAPIClient()
