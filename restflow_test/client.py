@@ -103,6 +103,10 @@ class AsyncAPIClient(  # type: ignore[misc]
         headers: Headers sent with every request, by HTTP name
             (`{"Accept-Language": "fr"}`).
         query_params: Query parameters added to every request.
+        coalesce: Run stock middleware hooks, the view hooks and a sync view in one
+            thread hop (see the client guide); `None` follows
+            `settings.RESTFLOW_COALESCE_HOPS` (default on), `False` sends every
+            request through Django's async handler path exactly.
         schema: Validate every request and response against this OpenAPI schema
             (a dict, a JSON or YAML file, or `"drf-spectacular"`) and raise
             [ContractError][restflow_test.ContractError] at the first violation.
@@ -121,13 +125,14 @@ class AsyncAPIClient(  # type: ignore[misc]
         json_encoder: type = DjangoJSONEncoder,
         headers: Headers | None = None,
         query_params: Mapping[str, Any] | None = None,
+        coalesce: bool | None = None,
         schema: SchemaSource | Literal[False] | None = None,
         **defaults: Any,
     ) -> None:
         super().__init__(enforce_csrf_checks, json_encoder=json_encoder, headers=headers,
                          query_params=query_params, **defaults)
         self.handler: ForceAuthAsyncClientHandler = ForceAuthAsyncClientHandler(  # type: ignore[assignment]
-            enforce_csrf_checks
+            enforce_csrf_checks, coalesce=coalesce
         )
         self.raise_request_exception = raise_request_exception
         self.exc_info = None

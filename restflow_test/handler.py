@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.dispatch import Signal
@@ -16,7 +17,10 @@ from django.test.client import (
     closing_iterator_wrapper,
     conditional_content_removal,
 )
+from django.urls import set_urlconf
+from django.utils.log import log_response
 
+from .coalesce import Stage, Steps, coalesce_enabled, drive, load_coalesced_middleware
 from .factory import force_authenticate, make_request
 
 __all__ = ["ForceAuthAsyncClientHandler"]
@@ -61,30 +65,69 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
     before any middleware runs (as DRF's sync `ForceAuthClientHandler` does), and
     otherwise does what Django's does: request signals, the async middleware
     chain, and closing the response like a server.
+
+    With `coalesce` (the default, see `settings.RESTFLOW_COALESCE_HOPS`) the chain
+    is Django's async chain with stock `MiddlewareMixin` middleware run as stages
+    (see `restflow_test.coalesce`): the request signals, those middleware's hooks,
+    the view hooks and a sync view share one thread hop.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    _middleware_chain: Any  # Django's chain, or ours with stages (`Stage`)
+
+    def __init__(self, *args: Any, coalesce: bool | None = None, **kwargs: Any) -> None:
         self.force_user: Any = None
         self.force_token: Any = None
+        self.coalesce = coalesce_enabled(coalesce)
         super().__init__(*args, **kwargs)
 
     async def __call__(  # type: ignore[override]
         self, scope: dict[str, Any], body: bytes = b"", meta: dict[str, Any] | None = None
     ) -> HttpResponseBase:
-        if self._middleware_chain is None:  # type: ignore[attr-defined]
-            self.load_middleware(is_async=True)
+        if self._middleware_chain is None:
+            if self.coalesce:
+                self._middleware_chain = load_coalesced_middleware(self)
+            else:
+                self.load_middleware(is_async=True)
+        chain: Any = self._middleware_chain
+        if isinstance(chain, Stage):
+            return await drive(self._coalesced(chain, scope, body, meta or {}))  # type: ignore[no-any-return]
         with _start_open:
             await request_started.asend(sender=self.__class__, scope=scope)
-        request = make_request(scope, body, meta or {},
-                               enforce_csrf_checks=self.enforce_csrf_checks)
-        force_authenticate(request, self.force_user, self.force_token)
+        request = self._make_request(scope, body, meta or {})
         response: Any = await self.get_response_async(request)
+        self._finish(request, response)
+        if not response.streaming:
+            with _finish_open:
+                await sync_to_async(response.close, thread_sensitive=False)()
+        return response  # type: ignore[no-any-return]
+
+    def _coalesced(self, chain: Stage, scope: dict[str, Any], body: bytes,
+                   meta: dict[str, Any]) -> Steps:
+        """`__call__` and `get_response_async` as one stage: the signals join the hop."""
+        with _start_open:
+            request_started.send(sender=self.__class__, scope=scope)
+        request = self._make_request(scope, body, meta)
+        set_urlconf(settings.ROOT_URLCONF)
+        response = yield from chain.steps(request)
+        response._resource_closers.append(request.close)
+        if response.status_code >= 400:
+            log_response("%s: %s", response.reason_phrase, request.path,
+                         response=response, request=request)
+        self._finish(request, response)
+        if not response.streaming:
+            with _finish_open:
+                response.close()
+        return response
+
+    def _make_request(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any]) -> Any:
+        request = make_request(scope, body, meta, enforce_csrf_checks=self.enforce_csrf_checks)
+        force_authenticate(request, self.force_user, self.force_token)
+        return request
+
+    def _finish(self, request: Any, response: Any) -> None:
+        """What a server does before sending: strip HEAD bodies, close streams at the end."""
         conditional_content_removal(request, response)
         response.asgi_request = request
         if response.streaming:
             wrap = aclosing_iterator_wrapper if response.is_async else closing_iterator_wrapper
             response.streaming_content = wrap(response.streaming_content, response.close)
-        else:
-            with _finish_open:
-                await sync_to_async(response.close, thread_sensitive=False)()
-        return response  # type: ignore[no-any-return]

@@ -86,6 +86,10 @@ else:
 if os.environ.get("RESTFLOW_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["RESTFLOW_TEST_DB_NAME"]}
 
+# restflow-test's coalesced request path (on by default); CI runs the suite once
+# with RESTFLOW_COALESCE=0 to check everything also passes on Django's exact path.
+RESTFLOW_COALESCE_HOPS = os.environ.get("RESTFLOW_COALESCE", "1") != "0"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One in-memory layer per process; restflow-test gives each test a new one.
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -24,6 +24,7 @@ def test_quick_benchmarks_run_and_report_every_section(tmp_path):
     for expected in [
         "| sync view GET |", "httpx + ASGITransport", "bare ASGIHandler (floor)",
         "view called directly (floor)", "hops per request", "Factory path",
+        "AsyncAPIClient, coalescing off", "| AsyncAPIClient / DRF APIClient, sync view GET |",
         "| AsyncAPITestCase, empty async test |",
         "| empty async test, pytest-asyncio alone |",
         "| one-request async test, plugin + AsyncAPIClient |",
