@@ -11,7 +11,7 @@ JOBS   ?= 2
 SLOW   := slow or browser or postgres
 space  := $(subst ,, )
 
-.PHONY: demo test test-slow test-postgres tox lint typing bench docs dist clean
+.PHONY: demo test test-slow test-django-path test-postgres tox lint typing bench docs dist clean
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -38,6 +38,10 @@ test: $(VENV)/.installed-demo $(VENV)/.installed-test
 # DATABASE_URL). The browser test needs Chromium and chromedriver.
 test-slow: $(VENV)/.installed-dev
 	$(PYTEST) tests -q -rs -m "$(SLOW)"
+
+# The suite once more on Django's own async request path (coalescing off), as CI does.
+test-django-path: $(VENV)/.installed-demo $(VENV)/.installed-test
+	RESTFLOW_COALESCE=0 $(PYTEST) tests examples testproject/tests -q -n $(JOBS) -m "not ($(SLOW))"
 
 # PostgreSQL: needs DATABASE_URL, or run scripts/postgres-up.sh first (it prints one).
 # The benchmark smoke test always runs on SQLite, so it is left to `make test-slow`.

@@ -53,6 +53,21 @@ def _store_template(sender: Any, template: Any, context: Any, **kwargs: Any) -> 
 
 signals.template_rendered.connect(_store_template, dispatch_uid="restflow-templates")
 
+# The request in flight in this context and the view exceptions raised for it.
+# Django's client keeps one exception slot per client, fed by a global signal: with
+# requests in flight at once, one would raise another's error.
+_raised: contextvars.ContextVar[tuple[dict[str, Any], list[Any]] | None] = (
+    contextvars.ContextVar("restflow_raised", default=None))
+
+
+def _store_exception(sender: Any, request: Any = None, **kwargs: Any) -> None:
+    slot = _raised.get()
+    if slot is not None and getattr(request, "scope", None) is slot[0]:
+        slot[1].append(sys.exc_info())
+
+
+got_request_exception.connect(_store_exception, dispatch_uid="restflow-exceptions")
+
 async def _in_thread(iterator: Iterator[bytes]) -> AsyncIterator[bytes]:
     """Iterate a sync streaming body from async code, one chunk per thread hop."""
     end = object()
@@ -217,13 +232,16 @@ class AsyncAPIClient(  # type: ignore[misc]
         query = scope["query_string"].decode("latin-1")
         path = scope["path"] + (f"?{query}" if query else "")
         call = f"client.{scope['method'].lower()}({path!r})"
-        return PendingRequest(functools.partial(self._respond, scope, body, meta, follow), call)
+        # Like the headers, the forced identity is the one in force at the call.
+        force = (self.handler.force_user, self.handler.force_token)
+        return PendingRequest(
+            functools.partial(self._respond, scope, body, meta, follow, force), call)
 
     async def _respond(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any],
-                       follow: bool) -> Any:
-        response = await self._request(scope, body, meta)
+                       follow: bool, force: tuple[Any, Any]) -> Any:
+        response = await self._request(scope, body, meta, force)
         if follow:
-            response = await self._follow_redirects(response, body, meta)
+            response = await self._follow_redirects(response, body, meta, force)
         return response
 
     async def request(self, **request: Any) -> Any:  # type: ignore[override]
@@ -235,27 +253,21 @@ class AsyncAPIClient(  # type: ignore[misc]
         scope, meta = self._full_scope(**request)
         return await self._request(scope, b"", meta)
 
-    async def _request(self, scope: dict[str, Any], body: bytes,
-                       meta: dict[str, Any]) -> Any:
-        """Send one request; return its response with the test client's extras."""
-        # Django's client keeps one exception slot per client, fed by a global
-        # signal: with requests in flight at once, one would raise another's error.
-        # This receiver keeps only the exceptions of this request.
+    async def _request(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any],
+                       force: tuple[Any, Any] | None = None) -> Any:
+        """Send one request; return its response with the test client's extras.
+
+        `force` is the forced `(user, token)`; `None` takes the client's current one.
+        """
         raised: list[Any] = []
-
-        def on_exception(sender: Any, request: Any = None, **kwargs: Any) -> None:
-            if getattr(request, "scope", None) is scope:
-                raised.append(sys.exc_info())
-
         rendered: dict[str, Any] = {}
-        uid = f"restflow-request-{id(scope)}"
-        got_request_exception.connect(on_exception, weak=False, dispatch_uid=uid)
-        token = _rendered.set(rendered)
+        raised_token = _raised.set((scope, raised))
+        rendered_token = _rendered.set(rendered)
         try:
-            response: Any = await self.handler(scope, body, meta)
+            response: Any = await self.handler(scope, body, meta, force=force)
         finally:
-            got_request_exception.disconnect(dispatch_uid=uid)
-            _rendered.reset(token)
+            _raised.reset(raised_token)
+            _rendered.reset(rendered_token)
         response.exc_info = self.exc_info = raised[0] if raised else None
         if raised and self.raise_request_exception:
             self.exc_info = None
@@ -282,8 +294,8 @@ class AsyncAPIClient(  # type: ignore[misc]
         self._check_contract(scope, body, response)
         return response
 
-    async def _follow_redirects(self, response: Any, body: bytes,
-                                meta: dict[str, Any]) -> Any:
+    async def _follow_redirects(self, response: Any, body: bytes, meta: dict[str, Any],
+                                force: tuple[Any, Any]) -> Any:
         chain: list[tuple[str, int]] = []
         seen: set[tuple[str, str]] = set()
         while response.status_code in REDIRECT_STATUS_CODES:
@@ -301,7 +313,7 @@ class AsyncAPIClient(  # type: ignore[misc]
                 raise RedirectCycleError(f"{reason} Chain: {chain}", last_response=response)
             seen.add((url, method))
             scope, step_meta = self._next_request(previous, meta, method, url, body)
-            response = await self._request(scope, body, step_meta)
+            response = await self._request(scope, body, step_meta, force)
         response.redirect_chain = chain
         return response
 

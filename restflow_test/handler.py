@@ -81,7 +81,8 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
         super().__init__(*args, **kwargs)
 
     async def __call__(  # type: ignore[override]
-        self, scope: dict[str, Any], body: bytes = b"", meta: dict[str, Any] | None = None
+        self, scope: dict[str, Any], body: bytes = b"", meta: dict[str, Any] | None = None,
+        *, force: tuple[Any, Any] | None = None,
     ) -> HttpResponseBase:
         if self._middleware_chain is None:
             if self.coalesce:
@@ -90,10 +91,10 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
                 self.load_middleware(is_async=True)
         chain: Any = self._middleware_chain
         if isinstance(chain, Stage):
-            return await drive(self._coalesced(chain, scope, body, meta or {}))  # type: ignore[no-any-return]
+            return await drive(self._coalesced(chain, scope, body, meta or {}, force))  # type: ignore[no-any-return]
         with _start_open:
             await request_started.asend(sender=self.__class__, scope=scope)
-        request = self._make_request(scope, body, meta or {})
+        request = self._make_request(scope, body, meta or {}, force)
         response: Any = await self.get_response_async(request)
         self._finish(request, response)
         if not response.streaming:
@@ -102,11 +103,11 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
         return response  # type: ignore[no-any-return]
 
     def _coalesced(self, chain: Stage, scope: dict[str, Any], body: bytes,
-                   meta: dict[str, Any]) -> Steps:
+                   meta: dict[str, Any], force: tuple[Any, Any] | None) -> Steps:
         """`__call__` and `get_response_async` as one stage: the signals join the hop."""
         with _start_open:
             request_started.send(sender=self.__class__, scope=scope)
-        request = self._make_request(scope, body, meta)
+        request = self._make_request(scope, body, meta, force)
         set_urlconf(settings.ROOT_URLCONF)
         response = yield from chain.steps(request)
         response._resource_closers.append(request.close)
@@ -119,9 +120,11 @@ class ForceAuthAsyncClientHandler(DjangoAsyncClientHandler):
                 response.close()
         return response
 
-    def _make_request(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any]) -> Any:
+    def _make_request(self, scope: dict[str, Any], body: bytes, meta: dict[str, Any],
+                      force: tuple[Any, Any] | None) -> Any:
         request = make_request(scope, body, meta, enforce_csrf_checks=self.enforce_csrf_checks)
-        force_authenticate(request, self.force_user, self.force_token)
+        user, token = force if force is not None else (self.force_user, self.force_token)
+        force_authenticate(request, user, token)
         return request
 
     def _finish(self, request: Any, response: Any) -> None:

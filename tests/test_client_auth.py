@@ -1,7 +1,10 @@
 """Forced auth, token credentials and async session login on AsyncAPIClient."""
 
+import asyncio
+
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,14 @@ def test_force_authenticate_none_makes_no_query(client, alice, django_assert_num
     with django_assert_num_queries(0):
         client.force_authenticate(None)
     assert settings.SESSION_COOKIE_NAME not in client.cookies
+
+
+async def test_forced_identity_is_the_one_in_force_when_the_verb_was_called(client, alice):
+    bob = await User.objects.acreate_user("bob")
+    client.force_authenticate(alice)
+    first = client.get("/api/async/echo/", HTTP_X_WHO="one")
+    client.force_authenticate(bob)
+    second = client.get("/api/async/echo/", HTTP_X_WHO="two")
+    one, two = await asyncio.gather(first, second)
+    assert (one.data["user"], one.data["headers"]["HTTP_X_WHO"]) == ("alice", "one")
+    assert (two.data["user"], two.data["headers"]["HTTP_X_WHO"]) == ("bob", "two")
