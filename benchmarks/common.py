@@ -32,3 +32,17 @@ def write_json(path: str | None, data: dict[str, Any]) -> None:
     if path:
         with open(path, "w") as out:
             json.dump(data, out)
+
+
+def run_per_request_bench(doc: str | None, argv: list[str] | None, run: Any, report: Any,
+                          targets: Any, clients: Any) -> int:
+    """`main()` of a per-request benchmark: run, print, and write medians and targets."""
+    args = parser(doc).parse_args(argv)
+    rounds, n = (2, 5) if args.quick else (15, 40)
+    result = run(rounds, n)
+    print(report(result))
+    medians = {view: {who: statistics.median(values) for who, values in s.items()}
+               for view, s in result["samples"].items()}
+    write_json(args.json, {"medians": medians, "clients": clients,
+                           "targets": targets(result)})
+    return 0

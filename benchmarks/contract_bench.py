@@ -23,7 +23,7 @@ from asgiref.sync import async_to_sync  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.test.utils import setup_databases, setup_test_environment  # noqa: E402
 
-from benchmarks.common import parser, ratio, target, write_json  # noqa: E402
+from benchmarks.common import ratio, run_per_request_bench, target  # noqa: E402
 from restflow_test import AsyncAPIClient  # noqa: E402
 
 # view -> (method, path, body); {pk} is a product of the benchmark user's.
@@ -102,15 +102,7 @@ def targets(result: dict) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser(__doc__).parse_args(argv)
-    rounds, n = (2, 5) if args.quick else (15, 40)
-    result = run(rounds, n)
-    print(report(result))
-    medians = {view: {who: statistics.median(values) for who, values in s.items()}
-               for view, s in result["samples"].items()}
-    write_json(args.json, {"medians": medians, "clients": CLIENTS,
-                           "targets": targets(result)})
-    return 0
+    return run_per_request_bench(__doc__, argv, run, report, targets, CLIENTS)
 
 
 if __name__ == "__main__":

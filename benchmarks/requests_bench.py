@@ -37,7 +37,7 @@ from django.test.utils import setup_databases, setup_test_environment  # noqa: E
 from django.urls import resolve  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
-from benchmarks.common import parser, ratio, target, write_json  # noqa: E402
+from benchmarks.common import ratio, run_per_request_bench, target  # noqa: E402
 from restflow_test import AsyncAPIClient, AsyncAPIRequestFactory, force_authenticate  # noqa: E402
 
 VIEWS = {
@@ -350,15 +350,7 @@ def targets(result: dict) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser(__doc__).parse_args(argv)
-    rounds, n = (2, 5) if args.quick else (15, 40)
-    result = run(rounds, n)
-    print(report(result))
-    medians = {view: {who: statistics.median(values) for who, values in s.items()}
-               for view, s in result["samples"].items()}
-    write_json(args.json, {"medians": medians, "clients": CLIENTS,
-                           "targets": targets(result)})
-    return 0
+    return run_per_request_bench(__doc__, argv, run, report, targets, CLIENTS)
 
 
 if __name__ == "__main__":
