@@ -15,15 +15,13 @@ module state; what each test collected lives on its own `TestOwner`.
 
 from __future__ import annotations
 
-import os
-import sys
 import warnings
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
-__all__ = ["PendingRequest", "TestOwner", "begin_test", "end_test", "forgotten_await_message"]
+from .assertions import caller_outside_package, location
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+__all__ = ["PendingRequest", "TestOwner", "begin_test", "end_test", "forgotten_await_message"]
 
 
 class TestOwner:
@@ -71,14 +69,6 @@ def forgotten_await_message(calls: list[tuple[str, str]]) -> str:
     )
 
 
-def _caller() -> str:
-    """`file:line` of the first frame outside this package (the test's own line)."""
-    frame = sys._getframe(2)
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
-
-
 class PendingRequest(Coroutine[Any, Any, Any]):
     """The coroutine a client verb returns; it notices when it is never awaited.
 
@@ -96,7 +86,7 @@ class PendingRequest(Coroutine[Any, Any, Any]):
         self._call = call
         self._reported = False
         self._owner = _running
-        self._where = _caller()
+        self._where = caller_outside_package()  # formatted only if reported
 
     def _coroutine(self) -> Coroutine[Any, Any, Any]:
         if self._coro is None:
@@ -131,7 +121,7 @@ class PendingRequest(Coroutine[Any, Any, Any]):
     def __del__(self) -> None:
         if self._coro is not None or self._reported:
             return
-        entry = (self._call, self._where)
+        entry = (self._call, location(self._where))
         owner = self._owner
         if owner is not None and owner.active:
             owner.never_awaited.append(entry)
