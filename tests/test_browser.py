@@ -49,17 +49,22 @@ class BrowsableAPILoginTests(AsyncAPILiveServerTestCase):
 
     def _drive_browser(self):
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as shows
+        from selenium.webdriver.support.ui import WebDriverWait
 
         browser = self.browser
-        browser.get(f"{self.live_server_url}/api/products/")
+        list_url = f"{self.live_server_url}/api/products/"
+        browser.get(list_url)
         assert "Browser Lamp" in browser.page_source
         browser.find_element(By.LINK_TEXT, "Log in").click()
         browser.find_element(By.NAME, "username").send_keys("carla")
         browser.find_element(By.NAME, "password").send_keys("browser-pass")
         browser.find_element(By.CSS_SELECTOR, "[type=submit]").click()
-        assert browser.current_url.endswith("/api/products/")
-        navbar = browser.find_element(By.CSS_SELECTOR, ".navbar").text
-        assert "carla" in navbar
+        # click() returns before the redirect has loaded: wait for the page, not a guess.
+        # (The login page's own URL ends with "?next=/api/products/", so compare all of it.)
+        wait = WebDriverWait(browser, timeout=10)
+        wait.until(shows.url_to_be(list_url))
+        wait.until(shows.text_to_be_present_in_element((By.CSS_SELECTOR, ".navbar"), "carla"))
         assert "Browser Lamp" in browser.page_source
         # The browsable API's own CSS came from the live server's static files.
         css = browser.execute_script(
