@@ -132,14 +132,20 @@ def _restflow_live_server(django_db_setup: None, django_db_blocker: Any) -> Gene
 
 
 @pytest.fixture
-def async_live_server(_restflow_live_server: Any, transactional_db: None) -> Any:
+def async_live_server(_restflow_live_server: Any, transactional_db: None) -> Generator[Any]:
     """A real ASGI server (Daphne by default) with `.url` and `.ws_url`; the test is transactional.
 
     One server per session (per xdist worker), serving `settings.ASGI_APPLICATION`;
     `settings.RESTFLOW_LIVE_SERVER_BACKEND = "uvicorn"` picks uvicorn. The test's
-    rows are committed so the server sees them, and flushed afterwards.
+    rows are committed so the server sees them, and flushed afterwards, once the
+    server has finished the requests the test left running.
     """
-    return _restflow_live_server
+    from .live_server import still_running_error
+
+    yield _restflow_live_server
+    still_running = _restflow_live_server.wait_idle()
+    if still_running:
+        raise still_running_error(still_running)
 
 
 @pytest.fixture(autouse=True)

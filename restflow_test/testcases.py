@@ -350,3 +350,13 @@ class AsyncAPILiveServerTestCase(AsyncAPITransactionTestCase):
         cls.server = start_live_server(cls.live_server_backend, application,
                                        host=cls.host, port=cls.port)
         cls.addClassCleanup(cls.server.stop)
+
+    def _fixture_teardown(self) -> None:
+        # A request the test stopped waiting for is still being served: let it finish
+        # before the flush, or its writes land in the next test.
+        from .live_server import still_running_error
+
+        still_running = self.server.wait_idle()
+        super()._fixture_teardown()  # type: ignore[misc]  # TransactionTestCase flushes here
+        if still_running:
+            raise still_running_error(still_running)

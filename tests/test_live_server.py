@@ -144,6 +144,47 @@ def test_live_server_test_case_both_backends(transactional_db):
     assert seen == {"daphne": ["daphne"], "uvicorn": ["uvicorn"]}
 
 
+def test_live_server_test_case_waits_for_requests_a_test_left_running(transactional_db):
+    """A request the test stopped waiting for finishes before the flush, not in the next test."""
+    counts = {}
+
+    def make(backend):
+        class Case(AsyncAPILiveServerTestCase):
+            live_server_backend = backend
+
+            async def test_1_stops_waiting(self):
+                async with httpx.AsyncClient(base_url=self.live_server_url) as http:
+                    with self.assertRaises(httpx.TimeoutException):
+                        await http.post("/api/slow-write/?seconds=0.5", timeout=0.1)
+
+            async def test_2_starts_clean(self):
+                await asyncio.sleep(1)  # the view, if still running, has written by now
+                counts[backend] = await Product.objects.acount()
+
+        return Case
+
+    for backend in BACKENDS:
+        result = run_case(make(backend))
+        assert result.wasSuccessful(), problems(result)
+    assert counts == {"daphne": 0, "uvicorn": 0}
+
+
+def test_a_request_outliving_the_wait_fails_its_test(transactional_db, monkeypatch):
+    from restflow_test import live_server
+
+    monkeypatch.setattr(live_server, "IDLE_TIMEOUT", 0.2)
+
+    class Case(AsyncAPILiveServerTestCase):
+        async def test_leaves_a_slow_request(self):
+            async with httpx.AsyncClient(base_url=self.live_server_url) as http:
+                with self.assertRaises(httpx.TimeoutException):
+                    await http.post("/api/slow-write/?seconds=0.8", timeout=0.1)
+
+    found = problems(run_case(Case))
+    assert len(found) == 1
+    assert "still serving POST /api/slow-write/ 0.2 s after the test ended" in found[0]
+
+
 def test_bad_application_on_the_class_fails_the_class(transactional_db):
     class Case(AsyncAPILiveServerTestCase):
         asgi_application = "testproject.nowhere.application"

@@ -271,6 +271,42 @@ def test_a_cancelled_sync_view_does_not_write_into_the_next_test(inner):
     result.assert_outcomes(passed=2)
 
 
+LIVE_SERVER_LEFT_RUNNING_SUITE = '''
+import asyncio
+import httpx
+import pytest
+from restflow_test import live_server
+from testproject.shop.models import Product
+
+
+async def test_1_stops_waiting_for_the_live_server(async_live_server):
+    async with httpx.AsyncClient(base_url=async_live_server.url) as http:
+        with pytest.raises(httpx.TimeoutException):
+            await http.post("/api/slow-write/?seconds=0.5", timeout=0.1)
+
+
+async def test_2_sees_nothing_of_the_previous_test(async_live_server):
+    await asyncio.sleep(1)  # the view, if still running, has written by now
+    assert [p.name async for p in Product.objects.all()] == []
+
+
+async def test_3_outlives_the_wait(async_live_server, monkeypatch):
+    monkeypatch.setattr(live_server, "IDLE_TIMEOUT", 0.2)
+    async with httpx.AsyncClient(base_url=async_live_server.url) as http:
+        with pytest.raises(httpx.TimeoutException):
+            await http.post("/api/slow-write/?seconds=0.8", timeout=0.1)
+'''
+
+
+def test_async_live_server_waits_for_requests_the_test_left_running(inner):
+    result = inner("auto", source=LIVE_SERVER_LEFT_RUNNING_SUITE)
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines([
+        "*ERROR at teardown of test_3_outlives_the_wait*",
+        "*The live server was still serving POST /api/slow-write/ 0.2 s after the test ended*",
+    ])
+
+
 FORGOTTEN_IN_FIXTURES_SUITE = '''
 import pytest
 

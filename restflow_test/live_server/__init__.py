@@ -8,6 +8,8 @@ alternative.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -16,15 +18,20 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
 __all__ = [
+    "IDLE_TIMEOUT",
     "LiveServer",
+    "RequestsInFlight",
     "load_application",
     "resolve_backend",
     "start_live_server",
+    "still_running_error",
     "url_host",
 ]
 
 BACKENDS = ("daphne", "uvicorn")
 BACKEND_SETTING = "RESTFLOW_LIVE_SERVER_BACKEND"
+#: How long a test's end waits for the server to finish the requests it is serving.
+IDLE_TIMEOUT = 10.0
 
 
 class LiveServer(Protocol):
@@ -39,6 +46,8 @@ class LiveServer(Protocol):
 
     def stop(self) -> None: ...
 
+    def wait_idle(self, timeout: float | None = None) -> list[str]: ...
+
 
 class ServerAddress:
     """`host`/`port`, the `url` (also `str(server)`) and `ws_url` built from them."""
@@ -46,6 +55,7 @@ class ServerAddress:
     host: str
     port: int
     _on_stop: tuple[Callable[[], None], ...] = ()
+    _idle_checks: tuple[Callable[[float], list[str]], ...] = ()
 
     @property
     def url(self) -> str:
@@ -65,9 +75,71 @@ class ServerAddress:
         self._on_stop = (*self._on_stop, callback)
 
     def _stopped(self) -> None:
+        self._idle_checks = ()
         callbacks, self._on_stop = self._on_stop, ()
         for callback in callbacks:
             callback()
+
+    def wait_idle(self, timeout: float | None = None) -> list[str]:
+        """Wait until the server has finished every HTTP request it is serving.
+
+        A request the test stopped waiting for (a client timeout, a browser still
+        loading) keeps running in the server, and a sync view keeps running even
+        when the server gives up on it. The test cases and the `async_live_server`
+        fixture call this before the tables are flushed, so that such a request
+        cannot write into the next test. WebSocket connections are not waited for.
+
+        Returns:
+            The requests (`"POST /api/things/"`) still running after `timeout`
+            seconds (default `IDLE_TIMEOUT`, 10); empty when the server is idle.
+        """
+        deadline = time.monotonic() + (IDLE_TIMEOUT if timeout is None else timeout)
+        for check in self._idle_checks:
+            still_running = check(max(deadline - time.monotonic(), 0.0))
+            if still_running:
+                return still_running
+        return []
+
+
+def still_running_error(still_running: list[str]) -> RuntimeError:
+    """The error for a test whose live-server requests outlived it by `IDLE_TIMEOUT`."""
+    return RuntimeError(
+        f"The live server was still serving {', '.join(still_running)} {IDLE_TIMEOUT:g} s after "
+        "the test ended; what it writes may land in the next test. Let the test wait for "
+        "its requests to finish (await each response, close streams and browsers' pending "
+        "loads) before it returns."
+    )
+
+
+class RequestsInFlight:
+    """Wrap an ASGI application to know which HTTP requests it is serving."""
+
+    def __init__(self, application: Any) -> None:
+        from asgiref.compatibility import guarantee_single_callable
+
+        self.application = guarantee_single_callable(application)
+        self._running: dict[int, str] = {}
+        self._changed = threading.Condition()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.application(scope, receive, send)
+            return
+        key = id(scope)
+        with self._changed:
+            self._running[key] = f"{scope['method']} {scope['path']}"
+        try:
+            await self.application(scope, receive, send)
+        finally:
+            with self._changed:
+                del self._running[key]
+                self._changed.notify_all()
+
+    def wait_idle(self, timeout: float) -> list[str]:
+        """Wait for no request in flight; the ones still running after `timeout`."""
+        with self._changed:
+            self._changed.wait_for(lambda: not self._running, timeout)
+            return sorted(self._running.values())
 
 
 def url_host(host: str) -> str:
@@ -152,13 +224,18 @@ def start_live_server(backend: str | None = None, application: Any = None,
 
     shared = in_memory_connections()
     pinned = PinnedApplication(application, shared) if shared else None
+    in_flight = RequestsInFlight(pinned or application)
     server_class = _server_class(backend)
     try:
-        server = server_class.start(pinned or application, host, port)
+        server = server_class.start(in_flight, host, port)
     except BaseException:
         if pinned is not None:
             pinned.close()
         raise
+    # A request's application call returns before a sync view that outlived it (the
+    # client went away) is done with the pinned thread: wait for that thread too.
+    server._idle_checks = (in_flight.wait_idle,) if pinned is None else (
+        in_flight.wait_idle, pinned.wait_idle)
     if pinned is not None:
         server.call_on_stop(pinned.close)
     return server

@@ -124,6 +124,12 @@ class PinnedApplication:
         finally:
             SyncToAsync.thread_sensitive_context.reset(token)
 
+    def wait_idle(self, timeout: float) -> list[str]:
+        """Wait for the thread to finish what it was given; what still runs after `timeout`."""
+        finished = self._executor.submit(lambda: None)
+        done, _ = futures.wait([finished], timeout=timeout)
+        return [] if done else ["a sync view or ORM call on the live server's thread"]
+
     def close(self) -> None:
         """Give the connections back and end the thread.
 
