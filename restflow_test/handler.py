@@ -50,7 +50,11 @@ class _KeepConnectionsOpen:
                  tb: TracebackType | None) -> None:
         self.depth -= 1
         if self.depth == 0 and self.disconnected:
-            self.signal.connect(close_old_connections)
+            # A strong reference: `close_old_connections` is a module-level function
+            # that lives as long as Django, so this is the same receiver, but a weak
+            # connect would also register a `weakref.finalize` that is never freed:
+            # two per request, kept for the whole test session.
+            self.signal.connect(close_old_connections, weak=False)
 
 
 _start_open = _KeepConnectionsOpen(request_started)
