@@ -22,6 +22,12 @@ from testproject.shop.models import Product
 from .helpers import problems, run_case
 
 BACKENDS = ["daphne", "uvicorn"]
+# How long stop() may take and still count as "did not wait". What it must not wait
+# for takes far longer: the requests and views below run for 10 s, and a server thread
+# that does not end is given 5 s. stop() itself takes up to ~0.7 s on an idle machine
+# (0.5 s of it waiting for a sync view that is still running); a busy CI machine
+# (2 cores, other suites) needs more than a 1 s limit leaves.
+STOP_IS_PROMPT = 3.0
 
 
 @pytest.fixture(params=BACKENDS)
@@ -322,8 +328,8 @@ def test_stop_cancels_a_request_in_flight_at_once(backend):
     assert started.wait(5)
     began = time.monotonic()
     live.stop()
-    assert time.monotonic() - began < 1
-    assert cancelled.wait(1)
+    assert time.monotonic() - began < STOP_IS_PROMPT
+    assert cancelled.wait(5)  # cancelled, not left to run its 10 s
     client.join(5)
     assert outcome and outcome[0] is not None  # the client saw its connection dropped
     assert _new_threads(before) <= {"restflow-daphne-reactor"}
@@ -365,7 +371,7 @@ def test_stop_does_not_wait_for_a_sync_view(backend, transactional_db, settings)
         assert started.wait(5)
         began = time.monotonic()
         live.stop()
-        assert time.monotonic() - began < 1
+        assert time.monotonic() - began < STOP_IS_PROMPT
     finally:
         release.set()
         client.join(5)
@@ -494,7 +500,7 @@ async def test_stop_with_a_websocket_open(ws_server):
         assert await ws.recv() == "hello"
         began = time.monotonic()
         await asyncio.to_thread(ws_server.stop)
-        assert time.monotonic() - began < 1
+        assert time.monotonic() - began < STOP_IS_PROMPT
         with pytest.raises(ConnectionClosed):
             await ws.recv()
 
