@@ -233,6 +233,10 @@ def test_bad_input_fails_before_connecting(client, kwargs, error, message):
 async def test_consumer_exception_while_sending_is_raised_once(client):
     async with client.websocket("/ws/broken/") as ws:
         await ws.send_text("hi")
-        await asyncio.sleep(0.05)  # the consumer fails meanwhile
+        # Let the consumer fail first. Not a fixed sleep: Channels sends each message
+        # through a thread (`aclose_old_connections()`) before the handler runs.
+        consumer = ws._communicator.future
+        await asyncio.wait([consumer], timeout=10)
+        assert consumer.done()
         with pytest.raises(RuntimeError, match="consumer failed"):
             await ws.send_text("again")
