@@ -1,9 +1,20 @@
-"""Fixtures a project would write: a user, and a client logged in as them."""
+"""Fixtures a project would write: a user, a client logged in as them, an empty cache."""
 
 import pytest
 import pytest_asyncio
+from django.core.cache import cache
 
 from restflow_test import AsyncAPIClient
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The product list cache is process-wide; start every test without it.
+
+    A test rolls back its rows, not the cache: a list cached by an earlier test in the
+    same process would answer `X-Cache: hit` where a test expects a miss.
+    """
+    cache.clear()
 
 
 # --8<-- [start:alias]
