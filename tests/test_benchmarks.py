@@ -16,7 +16,10 @@ pytestmark = pytest.mark.slow
 def test_quick_benchmarks_run_and_report_every_section(tmp_path):
     chart = tmp_path / "chart.png"
     # On SQLite even in a PostgreSQL run: its test database must not collide with ours.
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    # In memory too: RESTFLOW_TEST_DB_NAME (a PostgreSQL test database's name) would make
+    # it a file of that name in the repository, shared with any other run that sets it.
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "RESTFLOW_TEST_DB_NAME")}
     result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--chart", str(chart)], cwd=ROOT,
                             capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
