@@ -220,11 +220,11 @@ def start_live_server(backend: str | None = None, application: Any = None,
             f"start_live_server() needs an ASGI application (an async callable), got "
             f"{type(application).__name__}: pass the application object itself."
         )
-    from .connections import PinnedApplication, in_memory_connections
+    from .connections import PinnedApplication, RequestThreads, in_memory_connections
 
     shared = in_memory_connections()
     pinned = PinnedApplication(application, shared) if shared else None
-    in_flight = RequestsInFlight(pinned or application)
+    in_flight = RequestsInFlight(pinned or RequestThreads(application))
     server_class = _server_class(backend)
     try:
         server = server_class.start(in_flight, host, port)

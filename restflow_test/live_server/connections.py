@@ -25,13 +25,16 @@ Transactions are not isolated from each other: the test's statements may land in
 a view's `atomic()` block and the other way round, as with Django's
 `LiveServerTestCase`.
 
-Other databases (file SQLite, PostgreSQL) are left alone: a request's connection is
-its own and is closed when the request ends.
+Other databases (file SQLite, PostgreSQL): a request's connection is its own, on a
+thread of its own, as under Django's ASGI handler. `RequestThreads` gives each request
+that thread, so that the request's connections are closed when it ends even when the
+server cancels it (`stop()`) before Django's `request_finished` would close them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Callable
 from concurrent import futures
@@ -41,7 +44,7 @@ from asgiref.compatibility import guarantee_single_callable
 from asgiref.sync import AsyncToSync, SyncToAsync, ThreadSensitiveContext
 from django.db import connections
 
-__all__ = ["PinnedApplication", "in_memory_connections"]
+__all__ = ["PinnedApplication", "RequestThreads", "in_memory_connections"]
 
 STOP_TIMEOUT = 0.5
 SERVER_SQL_MARK = "/* restflow-test live server */"
@@ -142,3 +145,67 @@ class PinnedApplication:
         self._executor.shutdown(wait=bool(done))
         for connection in self._shared.values():
             connection.execute_wrappers.remove(self._one_statement_at_a_time)
+
+
+class RequestThreads:
+    """Wrap an ASGI application so each HTTP request's connections are closed at its end.
+
+    Django's handler runs a request's thread-sensitive work (sync views, middleware,
+    ORM calls) on a thread of its own, and closes that thread's connections when the
+    request finishes (`request_finished`). A server that stops cancels the requests it
+    is serving; one cancelled before that point left its connections open for the
+    garbage collector to close (connection objects are in reference cycles), some
+    time later: on PostgreSQL, sessions on the test database. Here each request gets
+    that thread from us (Django's handler sees a context already set and keeps it),
+    and its connections are closed on it once the request's work there is done,
+    however the request ended. As with Django's own thread, the application call
+    returns only then.
+    """
+
+    def __init__(self, application: Any) -> None:
+        self.application = guarantee_single_callable(application)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.application(scope, receive, send)
+            return
+        executor = _RequestExecutor(max_workers=1, thread_name_prefix="restflow-live-request")
+        context = ThreadSensitiveContext()
+        SyncToAsync.context_to_thread_executor[context] = executor
+        token = SyncToAsync.thread_sensitive_context.set(context)
+        try:
+            await self.application(scope, receive, send)
+        finally:
+            SyncToAsync.thread_sensitive_context.reset(token)
+            SyncToAsync.context_to_thread_executor.pop(context, None)
+            if executor.used:  # else there is no thread, and no connection on it
+                executor.submit(connections.close_all)  # after what the request left running
+                await _joined(executor)
+
+
+class _RequestExecutor(futures.ThreadPoolExecutor):
+    """A request's thread (started on first use); `used` once given work."""
+
+    used = False
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> futures.Future[Any]:
+        self.used = True
+        return super().submit(fn, *args, **kwargs)
+
+
+async def _joined(executor: futures.ThreadPoolExecutor) -> None:
+    """Shut `executor` down and wait for its thread without blocking the event loop.
+
+    Joined in a thread of its own, as asgiref's `ThreadSensitiveContext` does: the
+    worker may be waiting for this loop. If the wait is cancelled, the thread still
+    finishes its work.
+    """
+    joined: futures.Future[None] = futures.Future()
+
+    def join() -> None:
+        executor.shutdown(wait=True)
+        with contextlib.suppress(futures.InvalidStateError):  # the wait was cancelled
+            joined.set_result(None)
+
+    threading.Thread(target=join, name="restflow-live-request-join", daemon=True).start()
+    await asyncio.wrap_future(joined)
