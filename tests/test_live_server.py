@@ -183,18 +183,23 @@ def test_a_request_outliving_the_wait_fails_its_test(transactional_db, monkeypat
     class Case(AsyncAPILiveServerTestCase):
         async def test_leaves_a_slow_request(self):
             async with httpx.AsyncClient(base_url=self.live_server_url) as http:
+                # The view must have started when the client gives up, or nothing is
+                # left running: warm the server up, and give up after 0.5 s, not 0.1 s
+                # (a first request took longer); the view still runs 1.5 s past that.
+                await http.get("/api/echo/")
                 with self.assertRaises(httpx.TimeoutException):
-                    await http.post("/api/slow-write/?seconds=0.8", timeout=0.1)
+                    await http.post("/api/slow-write/?seconds=2", timeout=0.5)
 
     before = set(threading.enumerate())
     found = problems(run_case(Case))
     assert len(found) == 1
     assert "still serving POST /api/slow-write/ 0.2 s after the test ended" in found[0]
     # The view is still running and writes when it is done: in this test, whose end
-    # flushes it away, not in the next one. Its thread is the server's database thread
-    # (in-memory SQLite) or the request's own (other databases).
+    # flushes it away, not in the next one. Its thread (long started) is the server's
+    # database thread (in-memory SQLite) or the request's own (other databases); not
+    # the helper that joins the latter, which may be starting just now.
     for thread in set(threading.enumerate()) - before:
-        if thread.name.startswith(("restflow-live-db", "restflow-live-request")):
+        if thread.name.startswith(("restflow-live-db_", "restflow-live-request_")):
             thread.join(10)
 
 
