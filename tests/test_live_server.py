@@ -160,8 +160,9 @@ def test_live_server_test_case_waits_for_requests_a_test_left_running(transactio
 
             async def test_1_stops_waiting(self):
                 async with httpx.AsyncClient(base_url=self.live_server_url) as http:
+                    await http.get("/api/echo/")  # warm up: the view must start in time
                     with self.assertRaises(httpx.TimeoutException):
-                        await http.post("/api/slow-write/?seconds=0.5", timeout=0.1)
+                        await http.post("/api/slow-write/?seconds=0.8", timeout=0.3)
 
             async def test_2_starts_clean(self):
                 await asyncio.sleep(1)  # the view, if still running, has written by now
