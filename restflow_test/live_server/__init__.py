@@ -232,11 +232,11 @@ def start_live_server(backend: str | None = None, application: Any = None,
         if pinned is not None:
             pinned.close()
         raise
-    # A request's application call returns before a sync view that outlived it (the
-    # client went away) is done with the pinned thread: wait for that thread too.
-    server._idle_checks = (in_flight.wait_idle,) if pinned is None else (
-        in_flight.wait_idle, pinned.wait_idle)
+    server._idle_checks = (in_flight.wait_idle,)
     if pinned is not None:
+        # A request's application call returns before a sync view that outlived it
+        # (the client went away) is done with the pinned thread: wait for it too.
+        server._idle_checks += (pinned.wait_idle,)
         server.call_on_stop(pinned.close)
     return server
 
