@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import ContextDecorator, contextmanager
-from contextvars import ContextVar, Token
-from types import TracebackType
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, cast
 
 from .report import BODY_LIMIT, describe_exchange
 
@@ -105,20 +104,12 @@ def kept_exchanges() -> int:
         ImproperlyConfigured: The setting is not a whole number of at least 0.
     """
     from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
     try:
         kept = getattr(settings, SETTING, DEFAULT_KEPT)
-    except Exception as exc:
-        # Imported here, not for each test: read on every unittest test's start.
-        from django.core.exceptions import ImproperlyConfigured
-
-        if isinstance(exc, ImproperlyConfigured):  # no Django settings: not a Django test
-            return DEFAULT_KEPT
-        raise
-    if type(kept) is int and kept >= 0:  # the usual case, checked in full below
-        return kept
-    from django.core.exceptions import ImproperlyConfigured
-
+    except ImproperlyConfigured:  # no Django settings: a test that is not Django's
+        return DEFAULT_KEPT
     if not isinstance(kept, int) or isinstance(kept, bool) or kept < 0:
         raise ImproperlyConfigured(
             f"`{SETTING}` must be a whole number (how many HTTP exchanges a failure "
@@ -177,7 +168,8 @@ def _noting(add: Callable[..., Any], recorder: ExchangeRecorder) -> Callable[...
     return add_with_report
 
 
-def reporting_failures_to(result: Any) -> _FailureReports:
+@contextmanager
+def reporting_failures_to(result: Any) -> Iterator[None]:
     """Record one unittest test's exchanges and add them to its failures and errors.
 
     Does nothing when the test runner already decided (pytest's plugin records the
@@ -186,60 +178,24 @@ def reporting_failures_to(result: Any) -> _FailureReports:
     The result's `addFailure`, `addError` and `addSubTest` are wrapped for the
     duration of the test only, on this result object only.
     """
-    return _FailureReports(result)
-
-
-class _FailureReports(ContextDecorator):
-    """What `reporting_failures_to()` returns.
-
-    It is entered around every unittest test, so it is one object rather than
-    nested generator-based blocks; what it does, and in which order, is what
-    `recording()` around the wrapping of the result's methods did.
-    """
-
-    __slots__ = ("_result", "_saved", "_token")
-
-    def __init__(self, result: Any) -> None:
-        self._result = result
-        self._token: Token[ExchangeRecorder | None] | None = None
-
-    def _recreate_cm(self) -> _FailureReports:
-        return _FailureReports(self._result)  # as a decorator: a new block per call
-
-    def __enter__(self) -> None:
-        result = self._result
-        if _recorder.get(_UNSET) is not _UNSET or result is None:
-            return  # the runner decided (pytest's plugin), or nowhere to report
-        kept = kept_exchanges()
-        if not kept:
-            return
-        recorder = ExchangeRecorder(kept)
-        token = _recorder.set(recorder)
+    decided = _recorder.get(_UNSET) is not _UNSET
+    kept = 0 if decided or result is None else kept_exchanges()
+    if not kept:
+        yield
+        return
+    with recording(kept) as started:
+        recorder = cast(ExchangeRecorder, started)  # kept > 0, so one was started
+        own = vars(result)
+        saved = {name: own[name] for name in _RESULT_METHODS if name in own}
+        for name in _RESULT_METHODS:
+            if hasattr(result, name):
+                setattr(result, name, _noting(getattr(result, name), recorder))
         try:
-            own = vars(result)
-            saved = {name: own[name] for name in _RESULT_METHODS if name in own}
-            for name in _RESULT_METHODS:
-                if hasattr(result, name):
-                    setattr(result, name, _noting(getattr(result, name), recorder))
-        except BaseException:
-            _recorder.reset(token)  # what recording() did when this part failed
-            raise
-        self._saved = saved
-        self._token = token
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        token = self._token
-        if token is None:
-            return
-        self._token = None
-        try:
-            own = vars(self._result)
+            yield
+        finally:
             for name in _RESULT_METHODS:
                 own.pop(name, None)
-            own.update(self._saved)
-        finally:
-            _recorder.reset(token)
+            own.update(saved)
 
 
 _RESULT_METHODS = ("addFailure", "addError", "addSubTest")
