@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import ContextDecorator, contextmanager
-from types import TracebackType
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections
+from .db import thread_connections
 
 __all__ = ["fresh_channel_layers", "isolate_realtime", "keep_connections_open"]
 
@@ -77,59 +76,11 @@ def fresh_channel_layers() -> Iterator[None]:
         channel_layers.backends = previous
 
 
-def isolate_realtime() -> _RealtimeIsolation:
+@contextmanager
+def isolate_realtime() -> Iterator[None]:
     """Both of the above for one test, with the calling thread's connections.
 
     Enter it on the thread that holds the test transaction (the test's main thread).
     """
-    return _RealtimeIsolation()
-
-
-class _RealtimeIsolation(ContextDecorator):
-    """What `isolate_realtime()` returns: both blocks above, entered in one step.
-
-    It is entered for every test, so it does not nest generator-based blocks; the
-    work and its order are theirs (connections first, layers restored first).
-    """
-
-    __slots__ = ("_backends", "_layers", "_replaced")
-
-    def _recreate_cm(self) -> _RealtimeIsolation:
-        return _RealtimeIsolation()  # as a decorator: a new block for each call
-
-    def __enter__(self) -> None:
-        replaced = []
-        for alias in connections:
-            connection: Any = connections[alias]
-            previous = connection.__dict__.get("close_if_unusable_or_obsolete")
-            if previous is _keep_open:
-                continue  # an outer block already protects it
-            replaced.append((connection, previous))
-            connection.close_if_unusable_or_obsolete = _keep_open
-        self._replaced = replaced
-        try:
-            layers_module = sys.modules.get("channels.layers")
-            if layers_module is None:
-                self._layers = None
-                return
-            self._layers = channel_layers = layers_module.channel_layers
-            self._backends = channel_layers.backends
-            channel_layers.backends = {}
-        except BaseException:
-            self._restore_connections()
-            raise
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        try:
-            if self._layers is not None:
-                self._layers.backends = self._backends
-        finally:
-            self._restore_connections()
-
-    def _restore_connections(self) -> None:
-        for connection, previous in self._replaced:
-            if previous is None:
-                connection.__dict__.pop("close_if_unusable_or_obsolete", None)
-            else:
-                connection.close_if_unusable_or_obsolete = previous
+    with keep_connections_open(thread_connections().values()), fresh_channel_layers():
+        yield
