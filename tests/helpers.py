@@ -1,9 +1,34 @@
 import functools
 import inspect
+import os
 import unittest
 import warnings
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def use_test_project(pytester, monkeypatch, label, asyncio_mode="auto"):
+    """Set up an inner pytest run (pytester subprocess) on the test project.
+
+    The run imports `testproject` from the repository, builds a test database of its
+    own (`label` and our pid in its name, so parallel runs do not collide) and runs
+    async tests in `asyncio_mode`; call `write_pytest_ini()` again to change the mode.
+    """
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
+    monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", f"test_restflow_{label}_{os.getpid()}")
+    write_pytest_ini(pytester, asyncio_mode)
+
+
+def write_pytest_ini(pytester, asyncio_mode):
+    pytester.makeini(
+        "[pytest]\n"
+        f"asyncio_mode = {asyncio_mode}\n"
+        "asyncio_default_fixture_loop_scope = function\n"
+    )
 
 
 def run_case(case_class, *names):

@@ -1,13 +1,11 @@
 """Contract coverage at the end of a pytest run, proven with inner runs (pytester)."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from .helpers import use_test_project
 
 SCHEMA = {
     "openapi": "3.0.3",
@@ -42,11 +40,7 @@ async def test_post():
 @pytest.fixture
 def inner(pytester, monkeypatch):
     """Run the two tests above with the schema file as the project-wide contract."""
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
-    monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", f"test_restflow_contract_{os.getpid()}")
-    pytester.makeini("[pytest]\nasyncio_mode = auto\n"
-                     "asyncio_default_fixture_loop_scope = function\n")
+    use_test_project(pytester, monkeypatch, "contract")
     pytester.makefile(".yaml", schema=yaml.safe_dump(SCHEMA))
     pytester.makepyfile(test_get=GET_TEST, test_post=POST_TEST)
 

@@ -7,7 +7,6 @@ import inspect
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -23,9 +22,7 @@ from restflow_test.exchanges import (
 )
 from testproject.shop.models import Product
 
-from .helpers import run_case
-
-ROOT = Path(__file__).resolve().parent.parent
+from .helpers import ROOT, run_case, use_test_project
 
 
 # -- recording, in this (outer) pytest run ----------------------------------------------
@@ -243,11 +240,7 @@ async def test_4_errors_in_set_up(broken):
 
 @pytest.fixture
 def inner(pytester, monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
-    monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", f"test_restflow_reports_{os.getpid()}")
-    pytester.makeini("[pytest]\nasyncio_mode = auto\n"
-                     "asyncio_default_fixture_loop_scope = function\n")
+    use_test_project(pytester, monkeypatch, "reports")
     pytester.makepyfile(test_inner=INNER_SUITE)
 
     def run(*args):

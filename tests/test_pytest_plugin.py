@@ -1,12 +1,10 @@
 """The pytest plugin, proven with inner pytest runs (pytester)."""
 
 import concurrent.futures
-import os
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .helpers import ROOT, use_test_project, write_pytest_ini
 
 LEAK_SUITE = '''
 import pytest
@@ -51,16 +49,10 @@ def test_3_nothing_leaked():
 
 @pytest.fixture
 def inner(pytester, monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
-    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "testproject.settings")
-    monkeypatch.setenv("RESTFLOW_TEST_DB_NAME", f"test_restflow_inner_{os.getpid()}")
+    use_test_project(pytester, monkeypatch, "inner")
 
     def run(mode, *args, source=None):
-        pytester.makeini(
-            "[pytest]\n"
-            f"asyncio_mode = {mode}\n"
-            "asyncio_default_fixture_loop_scope = function\n"
-        )
+        write_pytest_ini(pytester, mode)
         if source is None:
             asyncio_mark = "@pytest.mark.asyncio" if mode == "strict" else ""
             source = LEAK_SUITE.format(mark="", asyncio_mark=asyncio_mark)
